@@ -1,0 +1,3 @@
+"""parindex: the provincial Public Administration Reform index (Chỉ số CCHC), end to end."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from parindex.criteria.models import CriteriaSetRecord
+
+
+class Command(BaseCommand):
+    help = "In địa chỉ truy cập và các tài khoản demo khi chạy `make run`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, url, **options):
+        line = "=" * 72
+        self.stdout.write(line)
+        self.stdout.write(f"parindex đang chạy tại: {url}")
+        self.stdout.write(f"Bộ tiêu chí (công khai): {url}bo-tieu-chi/")
+        for record in CriteriaSetRecord.objects.order_by("year", "unit_kind"):
+            self.stdout.write(f"  - {record.set_id}: {record.title}")
+        self.stdout.write("Tài khoản demo: chưa có (vai trò và đăng nhập đến ở bước tiếp theo).")
+        self.stdout.write("Dừng: Ctrl+C")
+        self.stdout.write(line)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CriteriaConfig(AppConfig):
+    name = "parindex.criteria"
+    verbose_name = "Bộ tiêu chí"

@@ -1,0 +1,22 @@
+"""The public, read-only "Bộ tiêu chí" pages."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from .models import CriteriaSetRecord
+
+KIND_ORDER = {"department": 0, "district": 1, "commune": 2}
+
+
+def index(request):
+    records = sorted(CriteriaSetRecord.objects.all(), key=lambda r: (-r.year, KIND_ORDER[r.unit_kind]))
+    sets = [(record, record.parsed()) for record in records]
+    return render(request, "criteria/index.html", {"sets": sets})
+
+
+def detail(request, set_id: str):
+    try:
+        record = CriteriaSetRecord.objects.get(set_id=set_id)
+    except CriteriaSetRecord.DoesNotExist:
+        raise Http404("Không có bộ tiêu chí này") from None
+    return render(request, "criteria/detail.html", {"record": record, "cset": record.parsed()})

@@ -1,0 +1,212 @@
+"""``python -m parindex.rulebook``: list, check, summary, evaluate (contract: docs/rulebook.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import registry
+from .engine import InputError, ScoreError, UnitInput, evaluate
+from .loader import CriteriaSetError
+from .model import CriteriaSet
+from .numbers import to_str
+
+
+def _dump(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_list(args) -> int:
+    out = []
+    for path in registry.shipped_paths():
+        cset = registry.load_path(path)
+        out.append({"id": cset.id, "unit_kind": cset.unit_kind, "year": cset.year,
+                    "path": str(path), "provenance": cset.provenance})
+    if args.json:
+        _dump(out)
+    else:
+        for row in out:
+            print(f"{row['id']}\t{row['unit_kind']}\t{row['year']}\t{row['provenance']}\t{row['path']}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    failed = False
+    for name in args.files:
+        try:
+            registry.load_path(name) if Path(name).exists() else registry.find(name)
+        except CriteriaSetError as exc:
+            failed = True
+            for problem in exc.problems:
+                print(problem)
+        except (LookupError, OSError) as exc:
+            failed = True
+            print(f"{name}:0: -: {exc}")
+    return 1 if failed else 0
+
+
+def summary(cset: CriteriaSet) -> dict:
+    return {
+        "id": cset.id,
+        "unit_kind": cset.unit_kind,
+        "total_max": to_str(cset.total_max),
+        "self_max": to_str(cset.self_max),
+        "survey_max": to_str(cset.survey_max),
+        "fields": [
+            {"code": f.code, "title": f.title, "criteria": len(f.criteria),
+             "sub_criteria": f.sub_criteria_count,
+             "survey_sub_criteria": f.survey_sub_criteria_count,
+             "max_points": to_str(f.max_points)}
+            for f in cset.fields
+        ],
+        "items": [
+            {"code": i.code, "field": i.field, "max_points": to_str(i.max_points),
+             "method": i.method,
+             "values": ([to_str(v) for v in i.rubric.allowed_values()]
+                        if i.rubric is not None and not i.rubric.is_range else None)}
+            for i in cset.items
+        ],
+    }
+
+
+def cmd_summary(args) -> int:
+    try:
+        cset = registry.find(args.file)
+    except CriteriaSetError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except LookupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        _dump(summary(cset))
+    else:
+        data = summary(cset)
+        print(f"{data['id']} ({data['unit_kind']}): tổng {data['total_max']}, tự đánh giá "
+              f"{data['self_max']}, điều tra XHH {data['survey_max']}")
+        for f in data["fields"]:
+            print(f"  {f['code']}) {f['title']}: {f['criteria']} tiêu chí, {f['sub_criteria']} "
+                  f"tiêu chí thành phần ({f['survey_sub_criteria']} ĐTXHH), {f['max_points']} điểm")
+    return 0
+
+
+def _parse_evaluate_input(data) -> tuple[dict[str, CriteriaSet], list[UnitInput]]:
+    if not isinstance(data, dict):
+        raise InputError("dữ liệu vào phải là một đối tượng JSON")
+    unknown = set(data) - {"criteria", "units"}
+    if unknown:
+        raise InputError(f"khoá không được phép: {', '.join(sorted(unknown))}")
+    criteria = data.get("criteria")
+    if not isinstance(criteria, dict) or not criteria:
+        raise InputError("thiếu «criteria»: {\"department\": …, \"district\": …, \"commune\": …}")
+    sets: dict[str, CriteriaSet] = {}
+    for kind, ref in criteria.items():
+        if kind not in ("department", "district", "commune"):
+            raise InputError(f"criteria: loại đơn vị «{kind}» không hợp lệ")
+        if not isinstance(ref, str):
+            raise InputError(f"criteria.{kind}: phải là id hoặc đường dẫn của bộ tiêu chí")
+        sets[kind] = registry.find(ref)
+    raw_units = data.get("units")
+    if not isinstance(raw_units, list):
+        raise InputError("thiếu «units»: danh sách đơn vị")
+    units = []
+    for n, raw in enumerate(raw_units, start=1):
+        if not isinstance(raw, dict):
+            raise InputError(f"units[{n}]: phải là một đối tượng")
+        extra = set(raw) - {"id", "name", "kind", "parent", "scores"}
+        if extra:
+            raise InputError(f"units[{n}]: khoá không được phép: {', '.join(sorted(extra))}")
+        uid = raw.get("id")
+        if not isinstance(uid, str) or not uid:
+            raise InputError(f"units[{n}]: thiếu «id»")
+        scores = raw.get("scores")
+        if scores is not None and not isinstance(scores, dict):
+            raise InputError(f"{uid}: «scores» phải là một đối tượng {{mã: điểm}} hoặc null")
+        if scores is not None:
+            for code, value in scores.items():
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    raise InputError(
+                        f"{uid}: tiêu chí {code}: giá trị {json.dumps(value, ensure_ascii=False)} "
+                        "phải là chuỗi số, ví dụ \"0.5\""
+                    )
+        parent = raw.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            raise InputError(f"{uid}: «parent» phải là id của đơn vị cấp trên")
+        name = raw.get("name") or uid
+        if not isinstance(name, str):
+            raise InputError(f"{uid}: «name» phải là văn bản")
+        units.append(UnitInput(uid, name, raw.get("kind"), parent, scores))
+    return sets, units
+
+
+def evaluate_json(data) -> dict:
+    sets, units = _parse_evaluate_input(data)
+    results = evaluate(sets, units)
+    out = []
+    for r in results:
+        s = r.score
+        out.append({
+            "id": r.id, "kind": r.kind, "parent": r.parent,
+            "self_points": to_str(s.self_points) if s else None,
+            "survey_points": to_str(s.survey_points) if s else None,
+            "total": to_str(s.total) if s else None,
+            "index": format(s.index, "f") if s else None,
+            "class_by_score": r.class_by_score,
+            "class": r.klass,
+            "rank": r.rank,
+            "rank_group": r.rank_group,
+            "fields": {k: to_str(v) for k, v in s.fields.items()} if s else {},
+            "reasons": r.reasons,
+            "warnings": r.warnings,
+        })
+    return {"units": out}
+
+
+def cmd_evaluate(args) -> int:
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            data = json.load(fh)
+        result = evaluate_json(data)
+    except OSError as exc:
+        print(f"{args.file}: không đọc được tệp: {exc.strerror}", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as exc:
+        print(f"{args.file}:{exc.lineno}: JSON không hợp lệ: {exc.msg}", file=sys.stderr)
+        return 1
+    except ScoreError as exc:
+        for message in exc.messages:
+            print(message, file=sys.stderr)
+        return 1
+    except (InputError, LookupError, CriteriaSetError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _dump(result)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m parindex.rulebook",
+                                     description="Bộ tiêu chí và công cụ tính Chỉ số CCHC")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("list", help="các bộ tiêu chí có sẵn")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("check", help="kiểm tra tệp bộ tiêu chí")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("summary", help="tóm tắt một bộ tiêu chí")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("evaluate", help="tính điểm, xếp loại, xếp hạng")
+    p.add_argument("file", metavar="FILE.json")
+    p.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

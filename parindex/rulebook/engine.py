@@ -1,0 +1,311 @@
+"""The scoring engine: pure Python, no Django (``tests/rulebook/test_purity.py`` proves it).
+
+Rules of Decision 1679/QĐ-UBND implemented here, each cited where it is applied:
+- III.1.4 / III.1.5: the index is the appraised self-score plus the survey score, against the
+  set's maximum (100).
+- III.3.2.b is applied upstream (appraisal gives 0); here an item without a score counts 0 and
+  is reported as a warning, never silently.
+- IV.1.1: classes Xuất sắc ≥ 90, Tốt 80–<90, Khá 50–<80, Trung bình < 50, on the published index.
+- IV.1.2: a district keeps its class only if ≥ 2/3 of its communes reach that class or above;
+  otherwise it drops exactly one class.
+- IV.1.3 / IV.2.1: ranking groups: departments and districts by the province, communes by their
+  district.
+- IV.1.4: a district whose communes' results are incomplete is neither classified nor ranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from .model import CriteriaSet
+from .numbers import HUNDRED, NotANumber, decimal_places, format_vi, parse_decimal, round_index
+
+SURVEY_MAX_DECIMALS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class GradeClass:
+    code: str
+    label: str
+    min_index: Decimal
+
+
+# IV.1.1 of 1679/QĐ-UBND, highest first. A province with another decision passes its own list.
+CLASSES_1679: tuple[GradeClass, ...] = (
+    GradeClass("xuat_sac", "Xuất sắc", Decimal(90)),
+    GradeClass("tot", "Tốt", Decimal(80)),
+    GradeClass("kha", "Khá", Decimal(50)),
+    GradeClass("trung_binh", "Trung bình", Decimal(0)),
+)
+CLASS_LABELS = {c.code: c.label for c in CLASSES_1679}
+
+
+class ScoreError(ValueError):
+    """Invalid scores: ``messages`` names the unit, the item, the value and what is allowed."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass(slots=True)
+class UnitScore:
+    """Totals of one unit's scores under one criteria set (no class, no rank)."""
+
+    self_points: Decimal
+    survey_points: Decimal
+    total: Decimal
+    index: Decimal
+    fields: dict[str, Decimal]
+    criteria: dict[str, Decimal]
+    warnings: list[str]
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(raw: str) -> Decimal:
+    """Scores repeat ("0.5", "1"): parse each distinct text once. Decimals are immutable."""
+    return parse_decimal(raw)
+
+
+def validate_scores(cset: CriteriaSet, scores: Mapping[str, object], unit: str) -> dict[str, Decimal]:
+    """Parse and check every score; raise ``ScoreError`` listing every invalid one.
+
+    Values are never clamped: out of range or not in the rubric is an error.
+    """
+    errors: list[str] = []
+    parsed: dict[str, Decimal] = {}
+    for code, raw in scores.items():
+        item = cset.items_by_code.get(code)
+        if item is None:
+            errors.append(f"{unit}: không có tiêu chí mã «{code}» trong bộ tiêu chí {cset.id}")
+            continue
+        try:
+            value = _parse_cached(raw) if isinstance(raw, str) else parse_decimal(raw)
+        except NotANumber:
+            errors.append(f"{unit}: tiêu chí {code}: giá trị «{raw}» không phải là số — "
+                          f"cho phép: {item.allowed_description()}")
+            continue
+        ok = Decimal(0) <= value <= item.max_points
+        if ok and item.rubric is not None:
+            ok = item.rubric.accepts(value)
+        elif ok:
+            ok = decimal_places(value) <= SURVEY_MAX_DECIMALS
+        if not ok:
+            errors.append(f"{unit}: tiêu chí {code}: giá trị «{raw}» không hợp lệ — "
+                          f"cho phép: {item.allowed_description()}")
+            continue
+        parsed[code] = value
+    if errors:
+        raise ScoreError(errors)
+    return parsed
+
+
+def score_unit(cset: CriteriaSet, scores: Mapping[str, object], unit: str = "đơn vị") -> UnitScore:
+    """Validate and total one unit's scores (appraised self points and survey points)."""
+    values = validate_scores(cset, scores, unit)
+    warnings: list[str] = []
+    fields: dict[str, Decimal] = {}
+    criteria: dict[str, Decimal] = {}
+    self_points = Decimal(0)
+    survey_points = Decimal(0)
+    for fld in cset.fields:
+        field_total = Decimal(0)
+        for crit in fld.criteria:
+            crit_total = Decimal(0)
+            for item in crit.items:
+                value = values.get(item.code)
+                if value is None:
+                    warnings.append(f"{unit}: tiêu chí {item.code} chưa có điểm, tính 0")
+                    value = Decimal(0)
+                crit_total += value
+                if item.is_survey:
+                    survey_points += value
+                else:
+                    self_points += value
+            criteria[crit.code] = crit_total
+            field_total += crit_total
+        fields[fld.code] = field_total
+    total = self_points + survey_points
+    index = round_index(total / cset.total_max * HUNDRED)
+    return UnitScore(self_points, survey_points, total, index, fields, criteria, warnings)
+
+
+def classify(index: Decimal, classes: tuple[GradeClass, ...] = CLASSES_1679) -> str:
+    """IV.1.1: the class of an index (compared exactly, on the published 2-decimal index)."""
+    for grade in classes:
+        if index >= grade.min_index:
+            return grade.code
+    return classes[-1].code
+
+
+def class_rank(code: str, classes: tuple[GradeClass, ...] = CLASSES_1679) -> int:
+    """0 for the best class; larger is lower."""
+    return [c.code for c in classes].index(code)
+
+
+def district_class(
+    class_by_score: str,
+    commune_classes: list[str],
+    classes: tuple[GradeClass, ...] = CLASSES_1679,
+) -> tuple[str, str | None]:
+    """IV.1.2: keep the class if ≥ 2/3 of the communes reach it or above, else drop one class.
+
+    Returns the class and the reason for a drop (``None`` when kept).
+    """
+    level = class_rank(class_by_score, classes)
+    reaching = sum(1 for c in commune_classes if class_rank(c, classes) <= level)
+    total = len(commune_classes)
+    if 3 * reaching >= 2 * total:
+        return class_by_score, None
+    # Every commune reaches the lowest class, so a district is never dropped from it.
+    label = classes[level].label
+    lower = classes[level + 1]
+    return lower.code, (
+        f"Hạ một bậc: chỉ {reaching}/{total} xã đạt {label} trở lên (cần ≥ 2/3)"
+    )
+
+
+def competition_ranks(indices: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
+    """Rank from high to low; equal indices share a rank and the next rank skips (1, 2, 2, 4)."""
+    ordered = sorted(indices, key=lambda pair: pair[1], reverse=True)
+    ranks: dict[str, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, (key, index) in enumerate(ordered, start=1):
+        if index != previous:
+            rank = position
+            previous = index
+        ranks[key] = rank
+    return ranks
+
+
+# -- the whole province ------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class UnitInput:
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    scores: Mapping[str, object] | None
+
+
+@dataclass(slots=True)
+class UnitResult:
+    id: str
+    name: str
+    kind: str
+    parent: str | None
+    score: UnitScore | None
+    class_by_score: str | None = None
+    klass: str | None = None
+    rank: int | None = None
+    rank_group: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.score.warnings if self.score else []
+
+
+class InputError(ValueError):
+    """Structurally invalid input to ``evaluate`` (not a score problem)."""
+
+
+def evaluate(
+    sets: Mapping[str, CriteriaSet],
+    units: list[UnitInput],
+    classes: tuple[GradeClass, ...] = CLASSES_1679,
+) -> list[UnitResult]:
+    """Score, classify and rank every unit. Raises ``ScoreError`` listing all invalid scores."""
+    seen: set[str] = set()
+    for unit in units:
+        if unit.id in seen:
+            raise InputError(f"đơn vị «{unit.id}» xuất hiện hai lần")
+        seen.add(unit.id)
+        if unit.kind not in ("department", "district", "commune"):
+            raise InputError(f"{unit.id}: loại đơn vị «{unit.kind}» không hợp lệ")
+        if unit.kind not in sets:
+            raise InputError(f"{unit.id}: chưa chọn bộ tiêu chí cho loại đơn vị «{unit.kind}»")
+        if sets[unit.kind].unit_kind != unit.kind:
+            raise InputError(
+                f"bộ tiêu chí {sets[unit.kind].id} dành cho «{sets[unit.kind].unit_kind}», "
+                f"không dùng được cho «{unit.kind}»"
+            )
+        if unit.kind == "commune" and not unit.parent:
+            raise InputError(f"{unit.id}: xã phải thuộc một huyện (parent)")
+
+    results: list[UnitResult] = []
+    errors: list[str] = []
+    for unit in units:
+        score = None
+        if unit.scores is not None:
+            try:
+                score = score_unit(sets[unit.kind], unit.scores, unit.name or unit.id)
+            except ScoreError as exc:
+                errors.extend(exc.messages)
+        results.append(UnitResult(unit.id, unit.name, unit.kind, unit.parent, score))
+    if errors:
+        raise ScoreError(errors)
+
+    for result in results:
+        if result.score is not None:
+            result.class_by_score = classify(result.score.index, classes)
+            result.klass = result.class_by_score
+        else:
+            result.reasons.append("Chưa có kết quả đánh giá")
+
+    communes_of: dict[str, list[UnitResult]] = {}
+    for result in results:
+        if result.kind == "commune":
+            communes_of.setdefault(result.parent, []).append(result)
+
+    for district in (r for r in results if r.kind == "district" and r.score is not None):
+        communes = communes_of.get(district.id, [])
+        missing = [c for c in communes if c.score is None]
+        if not communes:  # IV.1.4: nothing shows the communes' results are complete
+            district.klass = None
+            district.reasons.append(
+                "Không xếp loại, không xếp hạng (mục IV.1.4): không có kết quả cấp xã nào"
+            )
+            continue
+        if missing:  # IV.1.4
+            names = ", ".join(c.name or c.id for c in missing)
+            district.klass = None
+            district.reasons.append(
+                f"Không xếp loại, không xếp hạng (mục IV.1.4): chưa đủ kết quả của cấp xã — "
+                f"còn thiếu {len(missing)}/{len(communes)}: {names}"
+            )
+            continue
+        klass, reason = district_class(
+            district.class_by_score, [c.class_by_score for c in communes], classes
+        )
+        district.klass = klass
+        if reason:
+            district.reasons.append(reason)
+
+    groups: dict[str, list[UnitResult]] = {}
+    for result in results:
+        if result.score is None or (result.kind == "district" and result.klass is None):
+            continue
+        group = (
+            f"commune:{result.parent}" if result.kind == "commune" else result.kind
+        )
+        groups.setdefault(group, []).append(result)
+    for group, members in groups.items():
+        ranks = competition_ranks((m.id, m.score.index) for m in members)
+        for member in members:
+            member.rank = ranks[member.id]
+            member.rank_group = group
+    return results
+
+
+def describe_class(code: str | None) -> str:
+    return CLASS_LABELS.get(code, "Không xếp loại") if code else "Không xếp loại"
+
+
+def format_points(value: Decimal) -> str:
+    return format_vi(value)

@@ -1,0 +1,78 @@
+"""Decimal helpers: the one place where points are parsed, rounded and formatted.
+
+Policy (docs/algorithms.md): points are ``Decimal`` from their source text, never ``float``;
+sums are exact; only the index is rounded, half-up to 2 decimals.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+INDEX_QUANTUM = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+_NUMBER = re.compile(r"^\s*([+-]?)(\d+)(?:[.,](\d+))?\s*$")
+
+
+class NotANumber(ValueError):
+    """The text is not a decimal number."""
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """Read a number typed by a person or written in a file: "0,5", "0.5", 1, Decimal("2").
+
+    Floats are refused: their binary value is not the number the person meant.
+    Raises ``NotANumber`` for anything else.
+    """
+    if isinstance(raw, bool) or isinstance(raw, float):
+        raise NotANumber(repr(raw))
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise NotANumber(str(raw))
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if not isinstance(raw, str):
+        raise NotANumber(repr(raw))
+    match = _NUMBER.match(raw)
+    if not match:
+        raise NotANumber(raw)
+    sign, whole, frac = match.groups()
+    try:
+        return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise NotANumber(raw) from exc
+
+
+def decimal_places(value: Decimal) -> int:
+    """Number of digits after the decimal point as written (``Decimal("0.50")`` → 2)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def round_index(value: Decimal) -> Decimal:
+    """Round an index half-up to 2 decimals (83.245 → 83.25, 83.244 → 83.24)."""
+    return value.quantize(INDEX_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation ("1.50" → "1.5", "10" → "10")."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def to_str(value: Decimal) -> str:
+    """Machine form, dot separator, no exponent: used in JSON and YAML."""
+    return format(normalize(value), "f")
+
+
+def format_vi(value: Decimal, places: int | None = None) -> str:
+    """Vietnamese display: comma as decimal separator, dot for thousands (1.234,5)."""
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        text = format(value, f",.{places}f")
+    else:
+        text = format(normalize(value), ",f")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,123 @@
+"""The command-line contract (docs/rulebook.md), run as a real subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "parindex.rulebook", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_list_json_names_the_three_shipped_sets():
+    result = run("list", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert sorted(r["unit_kind"] for r in rows) == ["commune", "department", "district"]
+    for row in rows:
+        assert set(row) == {"id", "unit_kind", "year", "path", "provenance"}
+        assert row["year"] == 2021 and row["provenance"] == "reconstructed"
+        assert Path(row["path"]).is_file()
+
+
+def test_check_valid_files_exits_0_silently():
+    paths = [r["path"] for r in json.loads(run("list", "--json").stdout)]
+    result = run("check", *paths)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_check_broken_files_exits_1_with_file_line_code_message():
+    broken = FIXTURES / "broken" / "duplicate_code.yaml"
+    unknown = FIXTURES / "broken" / "unknown_agency.yaml"
+    result = run("check", str(FIXTURES / "mini.yaml"), str(broken), str(unknown))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{broken}:45: a.1.1: mã «a.1.1» bị trùng (đã dùng ở dòng 30)",
+        f"{unknown}:104: b.1.2: cơ quan thẩm định «SYT» không có trong agencies (SNV, STP)",
+    ]
+
+
+def test_check_missing_file_exits_1():
+    result = run("check", "khong-co.yaml")
+    assert result.returncode == 1
+    assert result.stdout.startswith("khong-co.yaml:0: -: ")
+
+
+def test_summary_json_matches_the_contract():
+    result = run("summary", "backan-2021-district", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"id", "unit_kind", "total_max", "self_max", "survey_max", "fields", "items"}
+    assert (data["total_max"], data["self_max"], data["survey_max"]) == ("100", "66", "34")
+    assert [(f["code"], f["criteria"], f["sub_criteria"], f["survey_sub_criteria"]) for f in data["fields"]] == [
+        ("a", 9, 15, 5), ("b", 4, 10, 4), ("c", 7, 19, 5), ("d", 3, 7, 2), ("e", 5, 14, 11),
+        ("g", 4, 10, 3), ("h", 6, 24, 4)]
+    assert sum(int(f["max_points"]) for f in data["fields"]) == 100
+    for item in data["items"]:
+        assert set(item) == {"code", "field", "max_points", "method", "values"}
+        if item["method"] == "survey":
+            assert item["values"] is None
+        assert isinstance(item["max_points"], str)
+
+
+def test_summary_of_a_file_path_lists_rubric_values_as_strings():
+    data = json.loads(run("summary", str(FIXTURES / "mini.yaml"), "--json").stdout)
+    values = {i["code"]: i["values"] for i in data["items"]}
+    assert values == {"a.1.1": ["0", "0.5", "1"], "a.1.2": None, "a.1.3": None, "a.2": ["0", "3"],
+                      "b.1.1": None, "b.1.2": ["0", "1.5", "3"]}
+
+
+def test_evaluate_the_shipped_example():
+    result = run("evaluate", "examples/evaluate-province.json")
+    assert result.returncode == 0, result.stderr
+    units = json.loads(result.stdout)["units"]
+    keys = {"id", "kind", "parent", "self_points", "survey_points", "total", "index",
+            "class_by_score", "class", "rank", "rank_group", "fields", "reasons", "warnings"}
+    assert all(set(u) == keys for u in units)
+    by_id = {u["id"]: u for u in units}
+    nari = by_id["H-NARI"]
+    assert nari["class"] is None and nari["rank"] is None  # IV.1.4: one commune has no result
+    assert "Xã Cư Lễ" in nari["reasons"][0]
+
+
+def _write(tmp_path, data):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ([{"id": "S1", "name": "Sở Y tế", "kind": "department", "scores": {"a.1.1": "7"}}],
+         "Sở Y tế: tiêu chí a.1.1: giá trị «7» không hợp lệ"),
+        ([{"id": "S1", "name": "Sở Y tế", "kind": "department", "scores": {"a.1.1": 0.5}}],
+         "S1: tiêu chí a.1.1: giá trị 0.5 phải là chuỗi số"),
+        ([{"id": "S1", "kind": "province", "scores": {}}], "S1: loại đơn vị «province» không hợp lệ"),
+        ([{"kind": "department", "scores": {}}], "units[1]: thiếu «id»"),
+    ],
+)
+def test_evaluate_invalid_input_exits_1_with_message_and_no_stdout(tmp_path, units, message):
+    criteria = {"department": "backan-2021-department"}
+    result = run("evaluate", _write(tmp_path, {"criteria": criteria, "units": units}))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert message in result.stderr
+
+
+def test_evaluate_unknown_criteria_set_and_bad_json(tmp_path):
+    result = run("evaluate", _write(tmp_path, {"criteria": {"department": "khong-co"}, "units": []}))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "không tìm thấy bộ tiêu chí «khong-co»" in result.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    result = run("evaluate", str(bad))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "JSON không hợp lệ" in result.stderr
