@@ -6,7 +6,7 @@ STAMP := .venv/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_ENV := DEBUG=1 DEMO=1
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: install run test test-postgres lint bench browser clean
+.PHONY: install run test test-postgres lint bench browser clean messages
 
 install: $(STAMP)
 $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
@@ -37,3 +37,7 @@ bench: install
 
 clean:
 	rm -rf .venv var .pytest_cache .ruff_cache .hypothesis
+
+messages: install
+	cd parindex && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l en --ignore "rulebook/*" && \
+	DEBUG=1 ../$(BIN)/python ../manage.py compilemessages -l en

@@ -29,6 +29,8 @@ from .model import (
 )
 from .numbers import NotANumber, decimal_places, parse_decimal
 
+# libyaml's parser is ~10× faster and keeps the same node marks; pure Python where it is absent.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FIELD_LETTERS = ("a", "b", "c", "d", "e", "g", "h")
 PROVENANCES = ("reconstructed", "official")
 MAX_POINT_DECIMALS = 2
@@ -201,7 +203,7 @@ def loads(data: bytes | str, path: str = "<văn bản>") -> CriteriaSet:
     except UnicodeDecodeError as exc:
         raise CriteriaSetError([Problem(path, 1, "-", f"tệp không phải UTF-8: {exc.reason}")]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

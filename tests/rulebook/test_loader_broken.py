@@ -13,7 +13,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 
 # file → one line the loader must print for it: LINE: CODE: message
 EXPECTED = {
-    "syntax_error": "19: -: lỗi cú pháp YAML: expected ',' or '}', but got ':'",
+    "syntax_error": "19: -: lỗi cú pháp YAML: did not find expected ',' or '}'",
     "duplicate_key": "32: a.1.1: khoá «title» bị lặp lại trong tiêu chí",
     "unknown_key": "43: a.1.1: khoá «weight» không được phép trong tiêu chí (cho phép: code, title, "
     "max_points, method, rubric, evidence, agency, ref)",
