@@ -24,7 +24,7 @@ run: install
 	@$(DEV_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install browser
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest
 
 test-postgres: install browser
 	$(TEST_ENV) scripts/with-postgres.sh $(BIN)/pytest

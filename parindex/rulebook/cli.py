@@ -65,8 +65,7 @@ def summary(cset: CriteriaSet) -> dict:
         "items": [
             {"code": i.code, "field": i.field, "max_points": to_str(i.max_points),
              "method": i.method,
-             "values": ([to_str(v) for v in i.rubric.allowed_values()]
-                        if i.rubric is not None and not i.rubric.is_range else None)}
+             "values": [to_str(v) for v in i.rubric.allowed_values()] if i.rubric is not None else None}
             for i in cset.items
         ],
     }

@@ -33,10 +33,12 @@ class Rubric:
     def is_range(self) -> bool:
         return self.step is not None
 
-    def allowed_values(self) -> list[Decimal] | None:
-        """The allowed values of a choice rubric, ascending; ``None`` for a range."""
+    def allowed_values(self) -> list[Decimal]:
+        """Every allowed value, ascending (a range is enumerated on its step)."""
         if self.is_range:
-            return None
+            assert self.minimum is not None and self.maximum is not None and self.step
+            count = int((self.maximum - self.minimum) / self.step)
+            return [self.minimum + self.step * n for n in range(count + 1)]
         return sorted(c.points for c in self.choices)
 
     def accepts(self, value: Decimal) -> bool:
@@ -63,9 +65,7 @@ class Rubric:
                 f"từ {format_vi(self.minimum)} đến {format_vi(self.maximum)}, "
                 f"bước {format_vi(self.step)}"
             )
-        return "một trong các giá trị " + "; ".join(
-            format_vi(v) for v in self.allowed_values() or []
-        )
+        return "một trong các giá trị " + "; ".join(format_vi(v) for v in self.allowed_values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,13 +64,16 @@ def test_summary_json_matches_the_contract():
         assert set(item) == {"code", "field", "max_points", "method", "values"}
         if item["method"] == "survey":
             assert item["values"] is None
+        else:
+            assert "0" in item["values"] and item["max_points"] in item["values"]
         assert isinstance(item["max_points"], str)
 
 
-def test_summary_of_a_file_path_lists_rubric_values_as_strings():
+def test_summary_lists_every_allowed_value_including_range_steps():
     data = json.loads(run("summary", str(FIXTURES / "mini.yaml"), "--json").stdout)
     values = {i["code"]: i["values"] for i in data["items"]}
-    assert values == {"a.1.1": ["0", "0.5", "1"], "a.1.2": None, "a.1.3": None, "a.2": ["0", "3"],
+    assert values == {"a.1.1": ["0", "0.5", "1"], "a.1.2": ["0", "0.25", "0.5", "0.75", "1"],
+                      "a.1.3": None, "a.2": ["0", "3"],
                       "b.1.1": None, "b.1.2": ["0", "1.5", "3"]}
 
 
