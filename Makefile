@@ -20,6 +20,7 @@ run: install
 	@mkdir -p var
 	@$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(DEV_ENV) $(BIN)/python manage.py load_criteria
+	@$(DEV_ENV) $(BIN)/python manage.py demo_setup
 	@$(DEV_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
 	@$(DEV_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 

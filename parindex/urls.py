@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from parindex.board import views as board_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="criteria:index", permanent=False), name="home"),
+    path("", board_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bo-tieu-chi/", include("parindex.criteria.urls")),
+    path("tai-khoan/", include("parindex.accounts.urls")),
+    path("ky/", include("parindex.periods.urls")),
+    path("ky/<int:year>/", include("parindex.board.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,49 @@
-import pytest
+"""Shared fixtures: the shipped criteria sets, and Bắc Kạn 2021 with its named personas.
 
+The personas are the demo accounts (parindex/core/demo.py), so what a newcomer tries with
+`make run` is what the tests prove: e.g. ``syt.canbo`` (Sở Y tế) must not reach Sở Tư pháp,
+``kimlu.canbo`` (Na Rì) must not reach xã Hòa Mục (Chợ Mới).
+"""
+
+from datetime import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from parindex.core import demo
 from parindex.criteria.services import load_criteria_files
+from parindex.periods.models import Period
+from parindex.periods.timeline import VN
+
+# A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
 
 
 @pytest.fixture
 def criteria_loaded(db):
     """The three shipped criteria sets, loaded into the database as `make run` does."""
     return load_criteria_files()
+
+
+@pytest.fixture
+def world(criteria_loaded):
+    """Bắc Kạn 2021: the open period, 135 assessed units, one account per role."""
+    demo.populate(NOW)
+    return Period.objects.get(year=demo.DEMO_YEAR)
+
+
+@pytest.fixture
+def persona(world):
+    """``persona("stp.canbo")`` → that demo user."""
+    def get(username):
+        return get_user_model().objects.get(username=username)
+    return get
+
+
+@pytest.fixture
+def login(client, persona):
+    """``login("stp.canbo")`` → the test client, logged in as that persona."""
+    def do(username):
+        client.force_login(persona(username))
+        return client
+    return do

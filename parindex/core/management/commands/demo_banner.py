@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from parindex.core import demo
 from parindex.criteria.models import CriteriaSetRecord
 
 
@@ -10,12 +12,16 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
     def handle(self, *args, url, **options):
-        line = "=" * 72
+        line = "=" * 78
         self.stdout.write(line)
         self.stdout.write(f"parindex đang chạy tại: {url}")
         self.stdout.write(f"Bộ tiêu chí (công khai): {url}bo-tieu-chi/")
         for record in CriteriaSetRecord.objects.order_by("year", "unit_kind"):
             self.stdout.write(f"  - {record.set_id}: {record.title}")
-        self.stdout.write("Tài khoản demo: chưa có (vai trò và đăng nhập đến ở bước tiếp theo).")
+        if settings.DEMO:
+            self.stdout.write(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}), "
+                              f"đăng nhập tại {url}tai-khoan/dang-nhap/")
+            for username, full_name, role, *_ in demo.ACCOUNTS:
+                self.stdout.write(f"  {username:<16} {full_name} — {role.label}")
         self.stdout.write("Dừng: Ctrl+C")
         self.stdout.write(line)

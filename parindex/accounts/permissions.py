@@ -1,0 +1,160 @@
+"""Every permission decision of parindex, in one place.
+
+Views and services ask named capabilities (``can_manage_periods``, ``can_view_board``, …) and
+fetch a unit's data only through the scoped accessors (``visible_units``,
+``get_unit_or_404``). A unit outside the person's scope answers 404, so a handcrafted URL does
+not even reveal that it exists; a page the role may not use at all answers 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from parindex.units.models import PeriodUnit, UnitKind
+
+from .models import Role, RoleAssignment
+
+LEVEL_PROVINCE = "tinh"   # departments and districts, appraised by the province
+LEVEL_COMMUNE = "xa"      # communes, appraised by their district
+LEVELS = (LEVEL_PROVINCE, LEVEL_COMMUNE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one person may reach, computed once per request from their active roles."""
+
+    admin: bool = False
+    province: bool = False
+    districts: frozenset[int] = frozenset()          # Unit ids coordinated
+    officer_of: frozenset[int] = frozenset()         # Unit ids
+    head_of: frozenset[int] = frozenset()            # Unit ids
+    provincial_appraiser: bool = False
+    district_teams: frozenset[int] = frozenset()     # Unit ids of districts whose team they sit on
+    surveyor: bool = False
+    roles: tuple[str, ...] = field(default=())
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not (self.admin or self.roles)
+
+
+_EMPTY = Scope()
+
+
+def scope_of(user) -> Scope:
+    if not getattr(user, "is_authenticated", False):
+        return _EMPTY
+    cached = getattr(user, "_parindex_scope", None)
+    if cached is not None:
+        return cached
+    assignments = list(RoleAssignment.objects.active().filter(user=user))
+    by_role: dict[str, list[RoleAssignment]] = {}
+    for a in assignments:
+        by_role.setdefault(a.role, []).append(a)
+    appraisers = by_role.get(Role.APPRAISER, [])
+    scope = Scope(
+        admin=user.is_superuser or Role.ADMIN in by_role,
+        province=Role.PROVINCE_COORDINATOR in by_role,
+        districts=frozenset(a.unit_id for a in by_role.get(Role.DISTRICT_COORDINATOR, [])),
+        officer_of=frozenset(a.unit_id for a in by_role.get(Role.UNIT_OFFICER, [])),
+        head_of=frozenset(a.unit_id for a in by_role.get(Role.UNIT_HEAD, [])),
+        provincial_appraiser=any(a.team_district_id is None for a in appraisers),
+        district_teams=frozenset(a.team_district_id for a in appraisers if a.team_district_id),
+        surveyor=Role.SURVEYOR in by_role,
+        roles=tuple(sorted(by_role)),
+    )
+    user._parindex_scope = scope
+    return scope
+
+
+# -- capabilities ------------------------------------------------------------------------------
+
+def can_manage_periods(user) -> bool:
+    """Create a period, edit its timeline, open it: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
+
+
+def can_view_period(user) -> bool:
+    s = scope_of(user)
+    return bool(s.admin or s.roles)
+
+
+def can_view_board(user, level: str) -> bool:
+    s = scope_of(user)
+    if level == LEVEL_PROVINCE:
+        return s.admin or s.province or s.provincial_appraiser
+    if level == LEVEL_COMMUNE:
+        return s.admin or s.province or bool(s.districts) or bool(s.district_teams)
+    return False
+
+
+def can_view_commune_summary(user) -> bool:
+    """IV.1.4 completeness per district: the province, and each district coordinator for theirs."""
+    s = scope_of(user)
+    return s.admin or s.province or bool(s.districts)
+
+
+def can_grant_extension(user, unit: PeriodUnit) -> bool:
+    """The coordinator of that level: the district for its communes, Sở Nội vụ for the rest."""
+    s = scope_of(user)
+    if unit.kind == UnitKind.COMMUNE:
+        return unit.parent is not None and unit.parent.unit_id in s.districts
+    return s.province and unit.kind in (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
+
+
+def can_self_assess(user, unit: PeriodUnit) -> bool:
+    return unit.unit_id in scope_of(user).officer_of
+
+
+def can_approve_submission(user, unit: PeriodUnit) -> bool:
+    return unit.unit_id in scope_of(user).head_of
+
+
+def can_view_admin(user) -> bool:
+    return scope_of(user).admin
+
+
+# -- scoped accessors ----------------------------------------------------------------------------
+
+def visible_units(user, period) -> QuerySet[PeriodUnit]:
+    """Every unit of the period this person may see, and no other."""
+    s = scope_of(user)
+    base = PeriodUnit.objects.filter(period=period).assessed()
+    if s.admin or s.province:
+        return base
+    q = Q(pk__in=[])
+    if s.districts:
+        q |= Q(unit_id__in=s.districts) | Q(kind=UnitKind.COMMUNE, parent__unit_id__in=s.districts)
+    own = s.officer_of | s.head_of
+    if own:
+        q |= Q(unit_id__in=own)
+    if s.provincial_appraiser:
+        q |= Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+    if s.district_teams:
+        q |= Q(kind=UnitKind.COMMUNE, parent__unit_id__in=s.district_teams)
+    return base.filter(q)
+
+
+def board_units(user, period, level: str) -> QuerySet[PeriodUnit]:
+    kinds = [UnitKind.DEPARTMENT, UnitKind.DISTRICT] if level == LEVEL_PROVINCE else [UnitKind.COMMUNE]
+    return visible_units(user, period).filter(kind__in=kinds)
+
+
+def visible_districts(user, period) -> QuerySet[PeriodUnit]:
+    """Districts whose commune-level summary this person may see."""
+    s = scope_of(user)
+    base = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT)
+    if s.admin or s.province:
+        return base
+    return base.filter(unit_id__in=s.districts | s.district_teams)
+
+
+def get_unit_or_404(user, period, code: str) -> PeriodUnit:
+    """The unit with this code in the period, if this person may see it; 404 otherwise."""
+    try:
+        return visible_units(user, period).select_related("parent", "unit").get(code=code)
+    except PeriodUnit.DoesNotExist:
+        raise Http404("Không tìm thấy đơn vị") from None

@@ -1,0 +1,33 @@
+"""On PostgreSQL, the database itself refuses UPDATE and DELETE on the audit table."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION parindex_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_auditentry is append-only (%)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_auditentry_append_only
+  BEFORE UPDATE OR DELETE ON audit_auditentry
+  FOR EACH ROW EXECUTE FUNCTION parindex_audit_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS audit_auditentry_append_only ON audit_auditentry;
+DROP FUNCTION IF EXISTS parindex_audit_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

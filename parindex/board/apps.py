@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BoardConfig(AppConfig):
+    name = "parindex.board"
+    verbose_name = "Theo dõi tiến độ"

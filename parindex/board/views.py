@@ -1,0 +1,109 @@
+"""Home pages («việc cần làm»), the status board, unit cards, extensions, commune completeness."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from parindex.accounts import permissions
+from parindex.core.errors import DomainError
+from parindex.periods import services as period_services
+from parindex.periods.forms import ExtensionForm
+from parindex.periods.models import Period
+from parindex.periods.timeline import Step
+from parindex.units.states import WorkState
+
+from . import status
+from .todo import todos
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        # the public's first page: the criteria (published results join it with publication)
+        return redirect("criteria:index")
+    period, items = todos(request.user, timezone.now())
+    return render(request, "board/home.html", {"period": period, "items": items,
+                                               "scope": permissions.scope_of(request.user)})
+
+
+@login_required
+def board(request, year: int, level: str):
+    if level not in permissions.LEVELS:
+        raise Http404
+    if not permissions.can_view_board(request.user, level):
+        raise PermissionDenied
+    period = get_object_or_404(Period, year=year)
+    units = permissions.board_units(request.user, period, level).select_related("parent").prefetch_related(
+        "extensions").order_by("kind", "parent__code", "code")
+    districts = permissions.visible_districts(request.user, period).order_by("code")
+    district = request.GET.get("huyen", "")
+    state = request.GET.get("trang_thai", "")
+    errors = []
+    if district:
+        if not districts.filter(code=district).exists():
+            errors.append(f"Không có huyện mã «{district}» trong phạm vi của bạn")
+        elif level == permissions.LEVEL_COMMUNE:
+            units = units.filter(parent__code=district)
+        else:
+            units = units.filter(code=district)
+    if state:
+        if state not in WorkState.values:
+            errors.append(f"Trạng thái «{state}» không tồn tại")
+        else:
+            units = units.filter(state=state)
+    now = timezone.now()
+    rows = status.rows(units, now)
+    if request.GET.get("qua_han") == "1":
+        rows = [r for r in rows if r.overdue]
+    scope_units = permissions.board_units(request.user, period, level)
+    return render(request, "board/board.html", {
+        "period": period, "level": level, "rows": rows, "counts": status.state_counts(scope_units),
+        "districts": districts, "district": district, "state": state, "states": WorkState.choices,
+        "errors": errors, "overdue_only": request.GET.get("qua_han") == "1",
+        "deadline": period.commune_self_due if level == permissions.LEVEL_COMMUNE else period.self_due,
+    })
+
+
+@login_required
+def unit_card(request, year: int, code: str):
+    period = get_object_or_404(Period, year=year)
+    unit = permissions.get_unit_or_404(request.user, period, code)
+    row = status.row_for(unit, timezone.now())
+    verdict = period_services.may_act(unit, status.own_step(unit))
+    return render(request, "board/unit.html", {
+        "period": period, "unit": unit, "row": row, "verdict": verdict,
+        "extensions": unit.extensions.all(),
+        "can_extend": permissions.can_grant_extension(request.user, unit),
+    })
+
+
+@login_required
+def extension(request, year: int, code: str):
+    period = get_object_or_404(Period, year=year)
+    unit = permissions.get_unit_or_404(request.user, period, code)
+    if not permissions.can_grant_extension(request.user, unit):
+        raise PermissionDenied
+    step = status.own_step(unit)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_services.grant_extension(unit, step, form.cleaned_data["new_due"], form.cleaned_data["reason"],
+                                            actor=request.user, request=request)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã gia hạn cho {unit.name}")
+            return redirect("board:unit", year=year, code=code)
+    return render(request, "board/extension.html", {"period": period, "unit": unit, "form": form,
+                                                    "step": Step(step)})
+
+
+@login_required
+def commune_summary(request, year: int):
+    if not permissions.can_view_commune_summary(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, year=year)
+    summary = status.commune_summary(permissions.visible_districts(request.user, period).order_by("code"))
+    return render(request, "board/commune_summary.html", {"period": period, "summary": summary})

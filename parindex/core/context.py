@@ -1,0 +1,19 @@
+"""Navigation by role, for every page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parindex.accounts import permissions
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    items = [(_("Bộ tiêu chí"), reverse("criteria:index"))]
+    if user is not None and user.is_authenticated:
+        items.insert(0, (_("Việc cần làm"), reverse("home")))
+        scope = permissions.scope_of(user)
+        if scope.admin or scope.roles:
+            items.append((_("Kỳ đánh giá"), reverse("periods:list")))
+        if permissions.can_view_admin(user):
+            items.append((_("Quản trị"), reverse("admin:index")))
+    return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None}

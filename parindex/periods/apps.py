@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeriodsConfig(AppConfig):
+    name = "parindex.periods"
+    verbose_name = "Kỳ đánh giá"

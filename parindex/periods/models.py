@@ -1,0 +1,99 @@
+"""The yearly assessment period (kỳ đánh giá), the criteria sets bound to it, and extensions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .timeline import Reading, Step
+
+
+class PeriodLocked(Exception):
+    """An attempt to change what a period has fixed (its criteria sets once open)."""
+
+
+class Period(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Chuẩn bị")
+        OPEN = "open", _("Đang diễn ra")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    year = models.PositiveSmallIntegerField(_("năm đánh giá"), unique=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reading = models.CharField(_("cách hiểu «trước ngày»"), max_length=10, choices=Reading.choices,
+                               default=Reading.STRICT)
+    commune_self_due = models.DateTimeField(_("hạn cấp xã gửi tự đánh giá"))
+    district_publish_due = models.DateTimeField(_("hạn cấp huyện công bố Chỉ số cấp xã"))
+    self_due = models.DateTimeField(_("hạn sở, huyện gửi tự đánh giá"))
+    appraisal_start = models.DateTimeField(_("bắt đầu thẩm định"))
+    appraisal_end = models.DateTimeField(_("kết thúc thẩm định"))
+    publication_start = models.DateTimeField(_("bắt đầu công bố"))
+    publication_end = models.DateTimeField(_("kết thúc công bố"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("kỳ đánh giá")
+        verbose_name_plural = _("kỳ đánh giá")
+
+    def __str__(self) -> str:
+        return f"Kỳ đánh giá {self.year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class PeriodCriteriaSet(models.Model):
+    """A criteria set copied into the period at creation (text + hash); fixed once it opens."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="criteria_sets")
+    unit_kind = models.CharField(_("loại đơn vị"), max_length=20)
+    set_id = models.CharField(_("mã bộ tiêu chí"), max_length=100)
+    title = models.CharField(_("tên"), max_length=300)
+    provenance = models.CharField(_("nguồn gốc"), max_length=20)
+    source = models.TextField(_("nội dung YAML"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit_kind"], name="one_set_per_kind")]
+        verbose_name = _("bộ tiêu chí của kỳ")
+        verbose_name_plural = _("bộ tiêu chí của kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.set_id} ({self.period.year})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.period.status != Period.Status.DRAFT:
+            raise PeriodLocked("Bộ tiêu chí của kỳ đã mở không được thay đổi")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.period.status != Period.Status.DRAFT:
+            raise PeriodLocked("Bộ tiêu chí của kỳ đã mở không được xoá")
+        return super().delete(*args, **kwargs)
+
+    def parsed(self):
+        from parindex.criteria.models import _parse
+
+        return _parse(self.sha256, self.source, f"{self.set_id}.yaml")
+
+
+class Extension(models.Model):
+    """A later deadline for one unit and one step, granted with a reason."""
+
+    period_unit = models.ForeignKey("units.PeriodUnit", on_delete=models.CASCADE, related_name="extensions")
+    step = models.CharField(_("bước"), max_length=30, choices=Step.choices)
+    new_due = models.DateTimeField(_("hạn mới"))
+    reason = models.TextField(_("lý do"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period_unit", "step"], name="one_extension_per_step")]
+        verbose_name = _("gia hạn")
+        verbose_name_plural = _("gia hạn")
+
+    def __str__(self) -> str:
+        return f"{self.period_unit} — {self.get_step_display()}"

@@ -1,0 +1,128 @@
+"""The yearly timeline of section V of Decision 1679/QĐ-UBND, and its reading.
+
+Deadlines are stored as the first instant at which it is too late (an exclusive bound), in
+UTC, and shown in Asia/Ho_Chi_Minh. "Trước ngày 30/11" is read strictly by default: the last
+moment allowed is 23:59:59 on 29/11, so the stored deadline is 30/11 00:00 Vietnam time. The
+inclusive reading (until the end of 30/11) moves every "trước ngày" deadline one day later.
+The coordinator chooses the reading when creating the period and can edit every date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Reading(models.TextChoices):
+    STRICT = "strict", _("Trước ngày = hết ngày hôm trước (mặc định)")
+    INCLUSIVE = "inclusive", _("Trước ngày = hết chính ngày đó")
+
+
+class Step(models.TextChoices):
+    COMMUNE_SELF = "commune_self", _("UBND cấp xã tự đánh giá, gửi UBND cấp huyện")
+    DISTRICT_PUBLISH = "district_publish", _("UBND cấp huyện thẩm định, công bố Chỉ số cấp xã")
+    SELF = "self", _("Sở, ban, ngành và UBND cấp huyện tự đánh giá, gửi UBND tỉnh")
+    APPRAISAL = "appraisal", _("Tổ thẩm định tỉnh thẩm định")
+    PUBLICATION = "publication", _("UBND tỉnh công bố Chỉ số")
+
+
+@dataclass(frozen=True)
+class StepRule:
+    start_field: str | None
+    end_field: str
+    kinds: tuple[str, ...]  # unit kinds whose work the step is
+    article: str
+
+
+STEPS: dict[str, StepRule] = {
+    Step.COMMUNE_SELF: StepRule(None, "commune_self_due", ("commune",), "V.1"),
+    Step.DISTRICT_PUBLISH: StepRule(None, "district_publish_due", ("district",), "V.2"),
+    Step.SELF: StepRule(None, "self_due", ("department", "district"), "V.3"),
+    Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district"), "V.4"),
+    Step.PUBLICATION: StepRule("publication_start", "publication_end", ("province",), "V.5"),
+}
+
+# Field → label, in timeline order (used by forms, pages and messages).
+FIELDS: dict[str, str] = {
+    "commune_self_due": _("Hạn UBND cấp xã gửi kết quả tự đánh giá (V.1)"),
+    "district_publish_due": _("Hạn UBND cấp huyện công bố Chỉ số cấp xã (V.2)"),
+    "self_due": _("Hạn sở, ban, ngành, UBND cấp huyện gửi kết quả tự đánh giá (V.3)"),
+    "appraisal_start": _("Bắt đầu thẩm định của tỉnh (V.4)"),
+    "appraisal_end": _("Kết thúc thẩm định của tỉnh (V.4)"),
+    "publication_start": _("Bắt đầu công bố (V.5)"),
+    "publication_end": _("Kết thúc công bố (V.5)"),
+}
+
+
+def _local_midnight(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=VN)
+
+
+def default_timeline(year: int, reading: str = Reading.STRICT) -> dict[str, datetime]:
+    """Section V for assessment year Y, as exclusive deadlines."""
+    shift = timedelta(days=1) if reading == Reading.INCLUSIVE else timedelta(0)
+    return {
+        # V.1: trước ngày 30/11 → until the end of 29/11 (strict)
+        "commune_self_due": _local_midnight(year, 11, 30) + shift,
+        # V.2, V.3: trước ngày 31/12 → until the end of 30/12 (strict)
+        "district_publish_due": _local_midnight(year, 12, 31) + shift,
+        "self_due": _local_midnight(year, 12, 31) + shift,
+        # V.4: tháng 01 năm sau
+        "appraisal_start": _local_midnight(year + 1, 1, 1),
+        "appraisal_end": _local_midnight(year + 1, 2, 1),
+        # V.5: tháng 02
+        "publication_start": _local_midnight(year + 1, 2, 1),
+        "publication_end": _local_midnight(year + 1, 3, 1),
+    }
+
+
+ORDER_RULES: tuple[tuple[str, str, bool], ...] = (
+    # (earlier, later, strictly before?)
+    ("commune_self_due", "district_publish_due", False),
+    ("district_publish_due", "appraisal_start", False),
+    ("self_due", "appraisal_start", False),
+    ("appraisal_start", "appraisal_end", True),
+    ("appraisal_end", "publication_start", False),
+    ("publication_start", "publication_end", True),
+)
+
+
+def format_instant(value: datetime) -> str:
+    """'hết ngày 29/11/2021' for a midnight deadline, else 'HH:MM ngày dd/mm/yyyy' (Vietnam time)."""
+    local = value.astimezone(VN)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        last_day = local - timedelta(days=1)
+        return f"hết ngày {last_day:%d/%m/%Y}"
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def format_start(value: datetime) -> str:
+    local = value.astimezone(VN)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"ngày {local:%d/%m/%Y}"
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def order_errors(values: dict[str, datetime | None]) -> list[str]:
+    """Every pair of dates out of order, each as a clear Vietnamese sentence."""
+    errors = []
+    for field, value in values.items():
+        if value is None:
+            errors.append(f"«{FIELDS[field]}»: chưa nhập thời điểm")
+    for earlier, later, strict in ORDER_RULES:
+        a, b = values.get(earlier), values.get(later)
+        if a is None or b is None:
+            continue
+        if (strict and not a < b) or (not strict and not a <= b):
+            relation = "trước" if strict else "không muộn hơn"
+            errors.append(
+                f"«{FIELDS[earlier]}» ({format_start(a)}) phải {relation} "
+                f"«{FIELDS[later]}» ({format_start(b)})"
+            )
+    return errors

@@ -1,0 +1,99 @@
+"""Period pages: list and create, detail with the timeline, edit the timeline, open."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from parindex.accounts import permissions
+from parindex.core.errors import DomainError
+
+from . import services
+from .forms import PeriodCreateForm, TimelineForm
+from .models import Period
+from .timeline import FIELDS, STEPS, format_instant, format_start
+
+
+def _require_view(user):
+    if not permissions.can_view_period(user):
+        raise PermissionDenied
+
+
+@login_required
+def period_list(request):
+    _require_view(request.user)
+    form = None
+    if permissions.can_manage_periods(request.user):
+        form = PeriodCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                period = services.create_period(form.cleaned_data["year"], reading=form.cleaned_data["reading"],
+                                                actor=request.user, request=request)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                for e in exc.errors[1:]:
+                    form.add_error(None, e)
+            else:
+                messages.success(request, f"Đã tạo kỳ đánh giá năm {period.year}")
+                return redirect("periods:detail", year=period.year)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "periods/list.html", {"periods": Period.objects.all(), "form": form})
+
+
+def timeline_rows(period):
+    rows = []
+    for name, label in FIELDS.items():
+        value = getattr(period, name)
+        shown = format_instant(value) if name.endswith(("_due", "_end")) else format_start(value)
+        rows.append({"name": name, "label": label, "value": value, "shown": shown})
+    return rows
+
+
+@login_required
+def period_detail(request, year: int):
+    _require_view(request.user)
+    period = get_object_or_404(Period, year=year)
+    return render(request, "periods/detail.html", {
+        "period": period, "timeline": timeline_rows(period), "steps": STEPS,
+        "criteria_sets": period.criteria_sets.all(),
+        "can_manage": permissions.can_manage_periods(request.user),
+        "unit_count": period.units.assessed().count(),
+    })
+
+
+@login_required
+def timeline_edit(request, year: int):
+    if not permissions.can_manage_periods(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, year=year)
+    initial = {name: getattr(period, name) for name in FIELDS}
+    form = TimelineForm(request.POST or None, initial=initial)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_timeline(period, form.timeline(), actor=request.user,
+                                     reason=form.cleaned_data["reason"], request=request)
+        except DomainError as exc:
+            errors = exc.errors
+            period.refresh_from_db()
+        else:
+            messages.success(request, "Đã lưu mốc thời gian")
+            return redirect("periods:detail", year=period.year)
+    return render(request, "periods/timeline_edit.html", {"period": period, "form": form, "errors": errors})
+
+
+@login_required
+@require_POST
+def period_open(request, year: int):
+    if not permissions.can_manage_periods(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, year=year)
+    try:
+        services.open_period(period, actor=request.user, request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã mở kỳ đánh giá năm {period.year}; bộ tiêu chí của kỳ đã được cố định")
+    return redirect("periods:detail", year=period.year)

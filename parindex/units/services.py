@@ -1,0 +1,178 @@
+"""Loading a period's unit list from CSV, and moving a unit through its work states."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from parindex.audit.services import record
+from parindex.core.errors import DomainError
+
+from .models import PARENT_KIND, PeriodUnit, Unit, UnitKind
+from .states import WorkState, can_move
+
+ADMIN_HEADER = ["level", "parent", "name", "type", "gso_code", "parent_gso_code"]
+DEPARTMENT_HEADER = ["code", "name", "short_name", "kind"]
+LEVELS = {"province": UnitKind.PROVINCE, "district": UnitKind.DISTRICT, "commune": UnitKind.COMMUNE}
+
+
+@dataclass
+class _Row:
+    line: int
+    kind: str
+    code: str
+    key: str
+    name: str
+    short_name: str
+    type_label: str
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _read(text: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """Header and rows with their file line numbers; '#' lines are comments (the source)."""
+    header = None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader(io.StringIO(line)))
+        if header is None:
+            header = [c.strip() for c in cells]
+        else:
+            rows.append((number, [c.strip() for c in cells]))
+    return header, rows
+
+
+def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
+    header, raw_rows = _read(text)
+    errors: list[str] = []
+    rows: list[_Row] = []
+    if header == ADMIN_HEADER:
+        for line, cells in raw_rows:
+            if len(cells) != len(ADMIN_HEADER):
+                errors.append(f"dòng {line}: cần {len(ADMIN_HEADER)} cột, có {len(cells)}")
+                continue
+            level, _parent_name, name, type_label, code, parent_code = cells
+            if level not in LEVELS:
+                errors.append(f"dòng {line}: cấp «{level}» không hợp lệ (cho phép: province, district, commune)")
+                continue
+            if not code.isdigit():
+                errors.append(f"dòng {line}: mã GSO «{code}» phải là dãy chữ số")
+                continue
+            if not name:
+                errors.append(f"dòng {line}: thiếu tên đơn vị")
+                continue
+            rows.append(_Row(line, LEVELS[level], code, f"gso:{code}", name, "", type_label, parent_code or None))
+    elif header == DEPARTMENT_HEADER:
+        for line, cells in raw_rows:
+            if len(cells) != len(DEPARTMENT_HEADER):
+                errors.append(f"dòng {line}: cần {len(DEPARTMENT_HEADER)} cột, có {len(cells)}")
+                continue
+            code, name, short_name, kind = cells
+            if kind != "department":
+                errors.append(f"dòng {line}: loại «{kind}» không hợp lệ (tệp sở, ban, ngành chỉ nhận department)")
+                continue
+            if not code or not code.replace("_", "").isalnum() or not code.isupper():
+                errors.append(f"dòng {line}: mã «{code}» phải là chữ in hoa, không dấu, ví dụ STP")
+                continue
+            if not name:
+                errors.append(f"dòng {line}: thiếu tên đơn vị")
+                continue
+            rows.append(_Row(line, UnitKind.DEPARTMENT, code, f"dept:{code}", name, short_name, "Sở, ban, ngành", None))
+    else:
+        allowed = f"«{','.join(ADMIN_HEADER)}» hoặc «{','.join(DEPARTMENT_HEADER)}»"
+        return [], [f"dòng tiêu đề không đúng: cần {allowed}"]
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.code in seen:
+            errors.append(f"dòng {row.line}: mã «{row.code}» trùng với dòng {seen[row.code]}")
+        else:
+            seen[row.code] = row.line
+    if not rows and not errors:
+        errors.append("tệp không có dòng dữ liệu nào")
+    return rows, errors
+
+
+def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult:
+    """Validate every row, then save all of them, or nothing (DomainError listing every error)."""
+    rows, errors = parse_units_csv(text)
+    existing = {pu.code: pu for pu in PeriodUnit.objects.filter(period=period).select_related("unit", "parent")}
+    kinds = {code: pu.kind for code, pu in existing.items()}
+    kinds.update({row.code: row.kind for row in rows})
+    province_codes = [c for c, k in kinds.items() if k == UnitKind.PROVINCE]
+    for row in rows:
+        old = existing.get(row.code)
+        if old is not None and old.kind != row.kind:
+            errors.append(f"dòng {row.line}: mã «{row.code}» đã là {old.get_kind_display()} trong kỳ {period.year}")
+        wanted = PARENT_KIND[row.kind]
+        if row.kind == UnitKind.DEPARTMENT:
+            if len(province_codes) != 1:
+                errors.append(f"dòng {row.line}: kỳ {period.year} chưa có (đúng một) đơn vị cấp tỉnh; "
+                              "nạp danh sách đơn vị hành chính trước")
+            else:
+                row.parent_code = province_codes[0]
+        elif wanted is None:
+            if row.parent_code:
+                errors.append(f"dòng {row.line}: đơn vị cấp tỉnh không có đơn vị cấp trên")
+        elif not row.parent_code:
+            errors.append(f"dòng {row.line}: thiếu mã đơn vị cấp trên (parent_gso_code)")
+        elif row.parent_code not in kinds:
+            errors.append(f"dòng {row.line}: không có đơn vị cấp trên mã «{row.parent_code}»")
+        elif kinds[row.parent_code] != wanted:
+            errors.append(f"dòng {row.line}: đơn vị cấp trên «{row.parent_code}» là "
+                          f"{UnitKind(kinds[row.parent_code]).label}, cần {UnitKind(wanted).label}")
+    if errors:
+        raise DomainError(f"Tệp đơn vị có {len(errors)} lỗi, chưa lưu gì", errors=errors)
+    created = updated = unchanged = 0
+    order = {UnitKind.PROVINCE: 0, UnitKind.DEPARTMENT: 1, UnitKind.DISTRICT: 1, UnitKind.COMMUNE: 2}
+    with transaction.atomic():
+        by_code = dict(existing)
+        for row in sorted(rows, key=lambda r: order[r.kind]):
+            unit, _ = Unit.objects.get_or_create(key=row.key, defaults={"kind": row.kind})
+            parent = by_code.get(row.parent_code) if row.parent_code else None
+            values = {"unit": unit, "kind": row.kind, "name": row.name, "short_name": row.short_name,
+                      "type_label": row.type_label, "parent": parent}
+            pu = by_code.get(row.code)
+            if pu is None:
+                pu = PeriodUnit.objects.create(period=period, code=row.code, **values)
+                created += 1
+            elif any(getattr(pu, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(pu, k, v)
+                pu.save()
+                updated += 1
+            else:
+                unchanged += 1
+            by_code[row.code] = pu
+        if created or updated:
+            record("units.loaded", period, actor=actor, reason=source,
+                   after={"created": created, "updated": updated, "unchanged": unchanged})
+    return LoadResult(created, updated, unchanged)
+
+
+def change_state(unit: PeriodUnit, target: str, *, actor=None, reason: str = "", request=None) -> PeriodUnit:
+    """Move a unit to another work state; only the transitions of ``states.TRANSITIONS``."""
+    if target not in WorkState.values:
+        raise DomainError(f"Trạng thái «{target}» không tồn tại")
+    if not can_move(unit.state, target):
+        raise DomainError(f"{unit.name}: không chuyển được từ «{WorkState(unit.state).label}» "
+                          f"sang «{WorkState(target).label}»")
+    before = unit.state
+    with transaction.atomic():
+        unit.state = target
+        unit.state_changed_at = timezone.now()
+        unit.save(update_fields=["state", "state_changed_at"])
+        record("unit.state_changed", unit, actor=actor, request=request, before={"state": before},
+               after={"state": target}, reason=reason)
+    return unit
