@@ -44,6 +44,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
             items.append(Todo("province", f"Kiểm tra mốc thời gian và mở kỳ đánh giá {year}",
                               reverse("periods:detail", args=[year])))
         units = PeriodUnit.objects.filter(period=period, kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        units = units.select_related("period")
         rows = [row_for(u, now) for u in units.prefetch_related("extensions")]
         late = sum(1 for r in rows if r.overdue)
         pending = sum(1 for r in rows if not r.done)
@@ -56,7 +57,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         items.append(Todo("province", "Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)",
                           reverse("board:commune_summary", args=[year])))
     for district in PeriodUnit.objects.filter(period=period, unit_id__in=s.districts):
-        communes = list(district.children.prefetch_related("extensions"))
+        communes = list(district.children.select_related("period").prefetch_related("extensions"))
         rows = [row_for(c, now) for c in communes]
         late = sum(1 for r in rows if r.overdue)
         pending = sum(1 for c in communes if c.state not in SUBMITTED_OR_LATER)
@@ -65,8 +66,8 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           format_instant(period.commune_self_due), urgent=late > 0))
         items.append(Todo("district", f"{district.name}: thẩm định và công bố Chỉ số cấp xã",
                           reverse("board:commune_summary", args=[year]), format_instant(period.district_publish_due)))
-    for unit in PeriodUnit.objects.filter(period=period, unit_id__in=s.officer_of | s.head_of).prefetch_related(
-            "extensions"):
+    own = PeriodUnit.objects.filter(period=period, unit_id__in=s.officer_of | s.head_of)
+    for unit in own.select_related("period").prefetch_related("extensions"):
         row = row_for(unit, now)
         what = ("Duyệt và nộp kết quả tự đánh giá" if unit.unit_id in s.head_of
                 else "Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng")

@@ -35,7 +35,7 @@ def board(request, year: int, level: str):
     if not permissions.can_view_board(request.user, level):
         raise PermissionDenied
     period = get_object_or_404(Period, year=year)
-    units = permissions.board_units(request.user, period, level).select_related("parent").prefetch_related(
+    units = permissions.board_units(request.user, period, level).select_related("period", "parent").prefetch_related(
         "extensions").order_by("kind", "parent__code", "code")
     districts = permissions.visible_districts(request.user, period).order_by("code")
     district = request.GET.get("huyen", "")

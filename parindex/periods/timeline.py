@@ -120,9 +120,9 @@ def order_errors(values: dict[str, datetime | None]) -> list[str]:
         if a is None or b is None:
             continue
         if (strict and not a < b) or (not strict and not a <= b):
-            relation = "trước" if strict else "không muộn hơn"
+            relation = "phải trước" if strict else "không được sau"
             errors.append(
-                f"«{FIELDS[earlier]}» ({format_start(a)}) phải {relation} "
+                f"«{FIELDS[earlier]}» ({format_start(a)}) {relation} "
                 f"«{FIELDS[later]}» ({format_start(b)})"
             )
     return errors

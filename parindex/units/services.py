@@ -104,6 +104,11 @@ def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
     return rows, errors
 
 
+def _line_of(message: str) -> int:
+    head = message.split(":", 1)[0]
+    return int(head[4:]) if head.startswith("dòng ") and head[4:].strip().isdigit() else 0
+
+
 def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult:
     """Validate every row, then save all of them, or nothing (DomainError listing every error)."""
     rows, errors = parse_units_csv(text)
@@ -133,6 +138,7 @@ def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult
             errors.append(f"dòng {row.line}: đơn vị cấp trên «{row.parent_code}» là "
                           f"{UnitKind(kinds[row.parent_code]).label}, cần {UnitKind(wanted).label}")
     if errors:
+        errors.sort(key=_line_of)
         raise DomainError(f"Tệp đơn vị có {len(errors)} lỗi, chưa lưu gì", errors=errors)
     created = updated = unchanged = 0
     order = {UnitKind.PROVINCE: 0, UnitKind.DEPARTMENT: 1, UnitKind.DISTRICT: 1, UnitKind.COMMUNE: 2}

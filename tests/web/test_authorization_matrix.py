@@ -1,0 +1,126 @@
+"""Every URL pattern × every role, with the expected answer.
+
+A URL pattern without a row fails ``test_every_url_pattern_has_a_row``, so no page escapes the
+matrix. Objects outside a person's scope answer 404 (their existence is not revealed); pages a
+role may not use at all answer 403; anonymous people are sent to the login page (302).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anon", "admin", "snv.dieuphoi", "chomoi.noivu", "stp.canbo", "stp.giamdoc", "syt.canbo",
+         "hoamuc.canbo", "kimlu.canbo", "stc.thamdinh", "chomoi.thamdinh", "khaosat"]
+
+
+def row(default, **overrides):
+    """Expected status per role: ``default`` for every role not named (``anon`` named separately)."""
+    answers = {role: default for role in ROLES}
+    answers.update({k.replace("__", "."): v for k, v in overrides.items()})
+    return answers
+
+
+LOGGED_IN = row(200, anon=302)
+PROVINCE_ONLY = row(403, anon=302, snv__dieuphoi=200)
+
+# name → (method, kwargs, query string, answers)
+MATRIX = {
+    "home": ("get", {}, "", row(200, anon=302)),
+    "set_language": ("post", {}, "", row(302)),
+    "criteria:index": ("get", {}, "", row(200)),
+    "criteria:detail": ("get", {"set_id": "backan-2021-commune"}, "", row(200)),
+    "accounts:login": ("get", {}, "", row(302, anon=200)),
+    "accounts:logout": ("post", {}, "", row(302)),
+    "accounts:password_change": ("get", {}, "", LOGGED_IN),
+    "accounts:password_change_done": ("get", {}, "", LOGGED_IN),
+    "accounts:password_reset": ("get", {}, "", row(200)),
+    "accounts:password_reset_done": ("get", {}, "", row(200)),
+    "accounts:password_reset_confirm": ("get", {"uidb64": "MQ", "token": "sai-ma"}, "", row(200)),
+    "accounts:password_reset_complete": ("get", {}, "", row(200)),
+    "periods:list": ("get", {}, "", LOGGED_IN),
+    "periods:detail": ("get", {"year": 2021}, "", LOGGED_IN),
+    "periods:timeline": ("get", {"year": 2021}, "", PROVINCE_ONLY),
+    "periods:open": ("post", {"year": 2021}, "", row(403, anon=302, snv__dieuphoi=302)),
+    "board:board": ("get", {"year": 2021, "level": "tinh"}, "",
+                    row(403, anon=302, admin=200, snv__dieuphoi=200, stc__thamdinh=200)),
+    "board:board#xa": ("get", {"year": 2021, "level": "xa"}, "",
+                       row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200, chomoi__thamdinh=200)),
+    "board:board#chomoi": ("get", {"year": 2021, "level": "xa"}, "huyen=065",
+                           row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200,
+                               chomoi__thamdinh=200)),
+    "board:unit": ("get", {"year": 2021, "code": "STP"}, "",
+                   row(404, anon=302, admin=200, snv__dieuphoi=200, stp__canbo=200, stp__giamdoc=200,
+                       stc__thamdinh=200)),
+    "board:unit#hoamuc": ("get", {"year": 2021, "code": "02098"}, "",
+                          row(404, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200,
+                              hoamuc__canbo=200, chomoi__thamdinh=200)),
+    "board:unit#unknown": ("get", {"year": 2021, "code": "99999"}, "", row(404, anon=302)),
+    "board:extension": ("get", {"year": 2021, "code": "02098"}, "",
+                        row(404, anon=302, admin=403, snv__dieuphoi=403, chomoi__noivu=200,
+                            hoamuc__canbo=403, chomoi__thamdinh=403)),
+    "board:extension#stp": ("get", {"year": 2021, "code": "STP"}, "",
+                            row(404, anon=302, admin=403, snv__dieuphoi=200, stp__canbo=403,
+                                stp__giamdoc=403, stc__thamdinh=403)),
+    "board:commune_summary": ("get", {"year": 2021}, "",
+                              row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200)),
+}
+ADMIN_ANSWERS = row(302, admin=200)
+ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
+                 ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
+
+
+def all_pattern_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from all_pattern_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}"
+
+
+def test_every_url_pattern_has_a_row():
+    covered = {name.split("#")[0] for name in MATRIX}
+    missing = sorted(n for n in set(all_pattern_names()) if n not in covered and not n.startswith("admin:"))
+    assert missing == [], f"add these URL patterns to the authorization matrix: {missing}"
+
+
+def _request(client, method, name, kwargs, query):
+    from django.urls import reverse
+    url = reverse(name.split("#")[0], kwargs=kwargs) + (f"?{query}" if query else "")
+    data = {"language": "vi", "next": "/"} if name == "set_language" else {}
+    return getattr(client, method)(url, data)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_each_role_as_expected(client, world, persona, role):
+    if role != "anon":
+        client.force_login(persona(role))
+    got, expected = {}, {}
+    for name, (method, kwargs, query, answers) in MATRIX.items():
+        if name == "accounts:logout":
+            continue  # logging out would end the session for the rows after it; tested below
+        got[name] = _request(client, method, name, kwargs, query).status_code
+        expected[name] = answers[role]
+    assert got == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_logout_answers_each_role(client, world, persona, role):
+    if role != "anon":
+        client.force_login(persona(role))
+    method, kwargs, query, answers = MATRIX["accounts:logout"]
+    assert _request(client, method, "accounts:logout", kwargs, query).status_code == answers[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_system_administrators_only(client, world, persona, role):
+    from django.urls import reverse
+    if role != "anon":
+        client.force_login(persona(role))
+    got = {name: client.get(reverse(name, kwargs=kw)).status_code for name, kw in ADMIN_SAMPLES}
+    assert got == {name: ADMIN_ANSWERS[role] for name, _ in ADMIN_SAMPLES}
+
+
+def test_anonymous_people_are_sent_to_the_login_page(client, world):
+    response = client.get("/ky/2021/bang-theo-doi/tinh/")
+    assert response["Location"] == "/tai-khoan/dang-nhap/?next=/ky/2021/bang-theo-doi/tinh/"
