@@ -12,11 +12,17 @@ from parindex.core.errors import DomainError
 from parindex.periods import services as period_services
 from parindex.periods.forms import ExtensionForm
 from parindex.periods.models import Period
-from parindex.periods.timeline import Step
+from parindex.periods.timeline import FIELDS, Step, format_instant
 from parindex.units.states import WorkState
 
 from . import status
 from .todo import todos
+
+# The deadlines each board follows (section V of the decision).
+LEVEL_DEADLINES = {
+    permissions.LEVEL_PROVINCE: ("self_due", "appraisal_end", "publication_end"),
+    permissions.LEVEL_COMMUNE: ("commune_self_due", "district_publish_due"),
+}
 
 
 def home(request):
@@ -58,10 +64,15 @@ def board(request, year: int, level: str):
     if request.GET.get("qua_han") == "1":
         rows = [r for r in rows if r.overdue]
     scope_units = permissions.board_units(request.user, period, level)
+    deadlines = [
+        {"label": FIELDS[name], "when": format_instant(getattr(period, name)),
+         "left": status.describe_left(getattr(period, name) - now)}
+        for name in (LEVEL_DEADLINES[level])
+    ]
     return render(request, "board/board.html", {
         "period": period, "level": level, "rows": rows, "counts": status.state_counts(scope_units),
         "districts": districts, "district": district, "state": state, "states": WorkState.choices,
-        "errors": errors, "overdue_only": request.GET.get("qua_han") == "1",
+        "errors": errors, "overdue_only": request.GET.get("qua_han") == "1", "deadlines": deadlines,
         "deadline": period.commune_self_due if level == permissions.LEVEL_COMMUNE else period.self_due,
     })
 

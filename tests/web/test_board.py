@@ -67,6 +67,8 @@ def test_overdue_units_are_highlighted_and_submitted_ones_are_not(world, login):
 
 def test_time_left_is_shown_before_the_deadline(login):
     html = login("snv.dieuphoi").get("/ky/2021/bang-theo-doi/tinh/").content.decode()
+    assert "Hạn sở, ban, ngành, UBND cấp huyện gửi kết quả tự đánh giá (V.3): <strong>hết ngày" in html
+    assert "Kết thúc thẩm định của tỉnh (V.4): <strong>" in html
     assert 'class="unit-row overdue"' not in html
     assert '<td class="left">còn ' in html
 

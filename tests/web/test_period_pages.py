@@ -120,3 +120,22 @@ def test_demo_data_is_idempotent_and_the_banner_lists_every_login(world, setting
     assert f"mật khẩu chung: {demo.DEMO_PASSWORD}" in text
     for username, *_ in demo.ACCOUNTS:
         assert f"  {username} " in text
+
+
+def test_the_english_switch_translates_the_pages_of_every_role(login):
+    client = login("chomoi.noivu")
+    client.cookies["django_language"] = "en"
+    board = client.get("/ky/2021/bang-theo-doi/xa/").content.decode()
+    assert "Status board: communes" in board
+    assert "Not started" in board
+    assert "To do" in client.get("/").content.decode()
+    assert "Timeline" in client.get("/ky/2021/").content.decode()
+
+
+def test_every_catalogue_entry_is_translated_to_english():
+    from pathlib import Path
+    po = (Path(__file__).resolve().parents[2] / "parindex/locale/en/LC_MESSAGES/django.po").read_text()
+    entries = po.split("\n\n")[1:]
+    untranslated = [e for e in entries if 'msgstr ""' in e and "\n\"" not in e.split('msgstr ""', 1)[1][:2]]
+    assert untranslated == []
+    assert not [e for e in entries if "#, fuzzy" in e]
