@@ -1,9 +1,22 @@
-from django.contrib import admin, messages
-
-from parindex.core.errors import DomainError
+from django import forms
+from django.contrib import admin
 
 from .models import RoleAssignment
-from .services import grant_role, revoke_role
+from .services import grant_role, revoke_role, validate_assignment
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "unit", "agency", "team_district", "fields"]
+
+    def clean(self):
+        data = super().clean()
+        errors = validate_assignment(data.get("role", ""), unit=data.get("unit"), agency=data.get("agency", ""),
+                                     team_district=data.get("team_district"), fields=data.get("fields") or [])
+        if errors:
+            raise forms.ValidationError(errors)
+        return data
 
 
 @admin.register(RoleAssignment)
@@ -13,7 +26,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "unit", "agency", "team_district", "fields", "granted_at", "revoked_at")
     list_filter = ("role", "revoked_at")
     search_fields = ("user__username", "agency")
-    autocomplete_fields = ()
+    form = RoleAssignmentForm
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -25,14 +38,11 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        try:
-            assignment = grant_role(obj.user, obj.role, actor=request.user, unit=obj.unit, agency=obj.agency,
-                                    team_district=obj.team_district, fields=obj.fields, request=request,
-                                    reason="Giao qua trang quản trị")
-        except DomainError as exc:
-            self.message_user(request, "; ".join(exc.errors), level=messages.ERROR)
-            return
+        assignment = grant_role(obj.user, obj.role, actor=request.user, unit=obj.unit, agency=obj.agency,
+                                team_district=obj.team_district, fields=obj.fields, request=request,
+                                reason="Giao qua trang quản trị")
         obj.pk = assignment.pk
+        obj._state.adding = False
 
     @admin.action(description="Thu hồi các vai trò đã chọn")
     def revoke(self, request, queryset):

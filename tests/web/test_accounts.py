@@ -129,3 +129,21 @@ def test_admin_role_makes_and_unmakes_a_superuser(world, persona):
     revoke_role(RoleAssignment.objects.get(user=admin, role=Role.ADMIN), actor=admin, reason="thôi việc")
     admin.refresh_from_db()
     assert not admin.is_superuser and not admin.is_staff
+
+
+def test_the_admin_grants_roles_through_the_audited_service(world, login, persona):
+    from parindex.audit.models import AuditEntry
+    client = login("admin")
+    user = persona("khaosat")
+    bad = client.post("/admin/accounts/roleassignment/add/", {"user": user.pk, "role": "unit_officer",
+                                                               "agency": "", "fields": "[]"})
+    assert bad.status_code == 200
+    assert "phải gắn với một đơn vị" in bad.content.decode()
+    unit = Unit.objects.get(key="dept:SYT")
+    good = client.post("/admin/accounts/roleassignment/add/", {"user": user.pk, "role": "unit_officer",
+                                                                "unit": unit.pk, "agency": "", "fields": "[]"})
+    assert good.status_code == 302
+    assignment = RoleAssignment.objects.active().get(user=user, role="unit_officer")
+    assert assignment.unit == unit
+    entry = AuditEntry.objects.filter(action="role.granted").latest("id")
+    assert (entry.actor_label, entry.reason) == ("admin", "Giao qua trang quản trị")
