@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
 
 browser:
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-libreoffice.sh
 
 run: install
 	@mkdir -p var

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parindex.units",
     "parindex.accounts",
     "parindex.board",
+    "parindex.assessments",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,18 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+# Evidence files: through Django's storage API, so a deployment can use S3-compatible storage by
+# configuration alone (STORAGES below; e.g. django-storages' S3 backend).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+MEDIA_URL = "/media-not-served/"  # evidence is served only through the permission-checked view
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+STORAGES = {
+    "default": {"BACKEND": env_str("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
@@ -159,4 +172,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # one line per login otherwise
 }

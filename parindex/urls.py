@@ -10,5 +10,6 @@ urlpatterns = [
     path("tai-khoan/", include("parindex.accounts.urls")),
     path("ky/", include("parindex.periods.urls")),
     path("ky/<int:year>/", include("parindex.board.urls")),
+    path("ky/<int:year>/don-vi/<str:code>/tu-danh-gia/", include("parindex.assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,5 +27,13 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
   fi
 fi
+# WeasyPrint (PDF reports) needs Pango; DejaVu fonts cover Vietnamese.
+if ! ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" \
+   || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+  echo "Cài Pango và phông DejaVu bằng apt (cho báo cáo PDF)…"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+    fonts-dejavu-core >/dev/null
+fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install -q -e '.[dev]'

@@ -10,13 +10,30 @@ from datetime import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from parindex.core import demo
+from parindex.core import clock, demo
 from parindex.criteria.services import load_criteria_files
 from parindex.periods.models import Period
 from parindex.periods.timeline import VN
 
 # A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Deadline logic reads parindex.core.clock; every test runs at NOW (tests pass other times in)."""
+    clock.freeze(NOW)
+    yield NOW
+    clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, never to the repository's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+    return tmp_path / "media"
 
 
 @pytest.fixture

@@ -158,3 +158,13 @@ def get_unit_or_404(user, period, code: str) -> PeriodUnit:
         return visible_units(user, period).select_related("parent", "unit").get(code=code)
     except PeriodUnit.DoesNotExist:
         raise Http404("Không tìm thấy đơn vị") from None
+
+
+def can_reopen_assessment(user, unit: PeriodUnit) -> bool:
+    """After the deadline only the coordinator of that level re-opens a submitted self-assessment."""
+    return can_grant_extension(user, unit)
+
+
+def can_view_assessment(user, unit: PeriodUnit) -> bool:
+    """Everyone who may see the unit may read its self-assessment and download its evidence."""
+    return visible_units(user, unit.period).filter(pk=unit.pk).exists()

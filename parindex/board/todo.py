@@ -72,7 +72,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         what = ("Duyệt và nộp kết quả tự đánh giá" if unit.unit_id in s.head_of
                 else "Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng")
         items.append(Todo("unit", f"{unit.name}: {what} — {unit.get_state_display()}",
-                          reverse("board:unit", args=[year, unit.code]),
+                          reverse("assessments:sheet", args=[year, unit.code]),
                           f"{row.deadline_text} ({row.left_text})", urgent=row.overdue))
     if s.provincial_appraiser or s.district_teams:
         items.append(Todo("appraiser", "Thẩm định kết quả tự đánh giá của các đơn vị được phân công",

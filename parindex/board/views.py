@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from parindex.accounts import permissions
+from parindex.core import clock
 from parindex.core.errors import DomainError
 from parindex.periods import services as period_services
 from parindex.periods.forms import ExtensionForm
@@ -29,7 +29,7 @@ def home(request):
     if not request.user.is_authenticated:
         # the public's first page: the criteria (published results join it with publication)
         return redirect("criteria:index")
-    period, items = todos(request.user, timezone.now())
+    period, items = todos(request.user, clock.now())
     return render(request, "board/home.html", {"period": period, "items": items,
                                                "scope": permissions.scope_of(request.user)})
 
@@ -59,7 +59,7 @@ def board(request, year: int, level: str):
             errors.append(f"Trạng thái «{state}» không tồn tại")
         else:
             units = units.filter(state=state)
-    now = timezone.now()
+    now = clock.now()
     rows = status.rows(units, now)
     if request.GET.get("qua_han") == "1":
         rows = [r for r in rows if r.overdue]
@@ -81,7 +81,7 @@ def board(request, year: int, level: str):
 def unit_card(request, year: int, code: str):
     period = get_object_or_404(Period, year=year)
     unit = permissions.get_unit_or_404(request.user, period, code)
-    row = status.row_for(unit, timezone.now())
+    row = status.row_for(unit, clock.now())
     verdict = period_services.may_act(unit, status.own_step(unit))
     return render(request, "board/unit.html", {
         "period": period, "unit": unit, "row": row, "verdict": verdict,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
+from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.criteria.models import CriteriaSetRecord
 from parindex.units.models import ASSESSED_KINDS, PeriodUnit
@@ -154,7 +155,7 @@ def may_act(unit: PeriodUnit, step: str, at: datetime | None = None) -> Verdict:
     ``at`` is passed in by tests (the clock is never read twice); a step is allowed while
     start ≤ at < deadline (an extension moves the deadline, never the start).
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     rule = STEPS.get(step)
     label = Step(step).label if step in Step.values else step
     if rule is None or unit.kind not in rule.kinds:

@@ -1,0 +1,83 @@
+"""Checking uploaded evidence: the type comes from the content (magic numbers), not the name."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+
+from parindex.core.errors import DomainError
+
+# detected extension → (label, extensions a person may give such a file)
+ALLOWED = {
+    "pdf": ("PDF", {".pdf"}),
+    "doc": ("Word (DOC)", {".doc"}),
+    "docx": ("Word (DOCX)", {".docx"}),
+    "xls": ("Excel (XLS)", {".xls"}),
+    "xlsx": ("Excel (XLSX)", {".xlsx"}),
+    "odt": ("OpenDocument Text (ODT)", {".odt"}),
+    "ods": ("OpenDocument Spreadsheet (ODS)", {".ods"}),
+    "jpg": ("JPG", {".jpg", ".jpeg"}),
+    "png": ("PNG", {".png"}),
+}
+ALLOWED_TEXT = "PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPG/PNG"
+INLINE = {"pdf", "jpg", "png"}  # opened in the browser rather than downloaded
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: str
+    mime: str
+    size: int
+    sha256: str
+
+
+def max_bytes() -> int:
+    return settings.EVIDENCE_MAX_MB * 1024 * 1024
+
+
+def check_name(name: str) -> str:
+    if not name or not name.strip():
+        raise DomainError("Tệp không có tên")
+    if "/" in name or "\\" in name or name in {".", ".."} or any(ord(c) < 32 for c in name):
+        raise DomainError(f"Tên tệp «{name}» không hợp lệ: tên tệp không được chứa đường dẫn hoặc ký tự điều khiển")
+    if len(name) > 255:
+        raise DomainError("Tên tệp dài quá 255 ký tự")
+    return name.strip()
+
+
+def check_upload(uploaded) -> tuple[CheckedFile, bytes]:
+    """Validate an uploaded file; raise DomainError naming the file, what it is and what is allowed."""
+    name = check_name(getattr(uploaded, "name", "") or "")
+    size = uploaded.size
+    if size == 0:
+        raise DomainError(f"Tệp «{name}» rỗng (0 byte)")
+    if size > max_bytes():
+        raise DomainError(f"Tệp «{name}» nặng {size / 1024 / 1024:.1f} MB, vượt giới hạn {settings.EVIDENCE_MAX_MB} MB")
+    data = b"".join(uploaded.chunks())
+    if len(data) != size:
+        raise DomainError(f"Tệp «{name}» tải lên không trọn vẹn, hãy thử lại")
+    guess = filetype.guess(data[:262144])
+    kind = guess.extension if guess else None
+    if kind == "jpeg":
+        kind = "jpg"
+    if kind not in ALLOWED:
+        found = f"nội dung là {guess.mime}" if guess else "không nhận ra loại nội dung"
+        raise DomainError(f"Tệp «{name}» không được chấp nhận ({found}); chỉ nhận {ALLOWED_TEXT}")
+    ext = os.path.splitext(name)[1].lower()
+    label, extensions = ALLOWED[kind]
+    if ext not in extensions:
+        raise DomainError(f"Tệp «{name}» có đuôi «{ext or '(không có)'}» nhưng nội dung là {label}; "
+                          f"hãy đặt đúng đuôi {', '.join(sorted(extensions))}")
+    sha = hashlib.sha256(data).hexdigest()
+    return CheckedFile(name=name, kind=kind, mime=guess.mime, size=size, sha256=sha), data
+
+
+def storage_name(checked: CheckedFile) -> str:
+    """Files are stored under their content hash; the person's file name is kept for display."""
+    ext = sorted(ALLOWED[checked.kind][1])[0]
+    return f"evidence/{checked.sha256[:2]}/{checked.sha256}{ext}"

@@ -1,0 +1,439 @@
+"""Self-assessment workflow (III.2 of Decision 1679/QĐ-UBND): score, evidence, submit.
+
+Every service has one shape: check state, permission and deadline → atomic → change → audit.
+States: draft → awaiting the head's approval → submitted (frozen). The head may send back, or
+withdraw a submission before the deadline; after it only the coordinator of that level re-opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from parindex.accounts import permissions
+from parindex.audit.services import record
+from parindex.core.errors import DomainError, NotAllowed
+from parindex.periods import services as period_services
+from parindex.rulebook import ScoreError
+from parindex.rulebook.engine import validate_scores
+from parindex.rulebook.model import CriteriaSet, Item
+from parindex.rulebook.numbers import format_vi, to_str
+from parindex.units.models import PeriodUnit
+from parindex.units.services import change_state
+from parindex.units.states import WorkState
+
+from . import files
+from .models import Assessment, Evidence, ItemEvidence, ItemScore, Participant, Status
+
+
+class Conflict(DomainError):
+    """Someone else saved the same item since this person loaded it."""
+
+    def __init__(self, message, *, current: ItemScore):
+        super().__init__(message)
+        self.current = current
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def criteria_of(assessment: Assessment) -> CriteriaSet:
+    return assessment.criteria_set.parsed()
+
+
+def get_or_create(unit: PeriodUnit) -> Assessment:
+    """The unit's assessment for the period (created, empty, the first time it is opened)."""
+    assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
+    if assessment is not None:
+        return assessment
+    criteria_set = unit.period.criteria_sets.get(unit_kind=unit.kind)
+    assessment, _ = Assessment.objects.get_or_create(period_unit=unit, defaults={"criteria_set": criteria_set})
+    return assessment
+
+
+def own_step(unit: PeriodUnit) -> str:
+    from parindex.board.status import own_step as step
+    return step(unit)
+
+
+@dataclass
+class ItemView:
+    item: Item
+    score: ItemScore | None
+    links: list[ItemEvidence]
+
+    @property
+    def points(self) -> Decimal | None:
+        return self.score.points if self.score else None
+
+    @property
+    def has_support(self) -> bool:
+        return bool(self.links) or bool(self.score and self.score.explanation.strip())
+
+    @property
+    def missing_support(self) -> bool:
+        """III.3.2.b: points above 0 with neither evidence nor explanation will be given 0."""
+        return self.points is not None and self.points > 0 and not self.has_support
+
+
+def item_views(assessment: Assessment) -> dict[str, ItemView]:
+    """Every self item with its score and evidence links, in 3 queries whatever the set's size."""
+    cset = criteria_of(assessment)
+    scores = {s.item_code: s for s in assessment.scores.all()}
+    links: dict[int, list[ItemEvidence]] = {}
+    for link in ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence"):
+        links.setdefault(link.score_id, []).append(link)
+    views = {}
+    for item in cset.items:
+        if item.is_survey:
+            continue
+        score = scores.get(item.code)
+        views[item.code] = ItemView(item, score, links.get(score.pk, []) if score else [])
+    return views
+
+
+@dataclass
+class Totals:
+    fields: dict[str, Decimal]
+    total: Decimal
+    maximum: Decimal
+    scored: int
+    items: int
+    unsupported: int
+
+
+def totals(assessment: Assessment, views: dict[str, ItemView] | None = None) -> Totals:
+    cset = criteria_of(assessment)
+    views = views if views is not None else item_views(assessment)
+    fields = {f.code: Decimal(0) for f in cset.fields}
+    for view in views.values():
+        if view.points is not None:
+            fields[view.item.field] += view.points
+    return Totals(fields=fields, total=sum(fields.values(), Decimal(0)), maximum=cset.self_max,
+                  scored=sum(1 for v in views.values() if v.points is not None), items=len(views),
+                  unsupported=sum(1 for v in views.values() if v.missing_support))
+
+
+# -- guards ---------------------------------------------------------------------------------------
+
+def _require_editable(assessment: Assessment, actor, at: datetime | None = None) -> None:
+    unit = assessment.period_unit
+    if not permissions.can_self_assess(actor, unit):
+        raise NotAllowed(f"Bạn không phải cán bộ được giao tự đánh giá của {unit.name}")
+    if assessment.status != Status.DRAFT:
+        raise DomainError(f"Bản tự đánh giá đang ở trạng thái «{assessment.get_status_display()}», không sửa được")
+    verdict = period_services.may_act(unit, own_step(unit), at)
+    if not verdict.allowed:
+        raise DomainError(verdict.message)
+
+
+def _start(assessment: Assessment, actor) -> None:
+    unit = assessment.period_unit
+    if unit.state == WorkState.NOT_STARTED:
+        change_state(unit, WorkState.SELF_ASSESSING, actor=actor, reason="Bắt đầu tự đánh giá")
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """Re-read the assessment inside the transaction, locked (PostgreSQL) against concurrent steps."""
+    return Assessment.objects.select_for_update().select_related("period_unit__period", "criteria_set").get(
+        pk=assessment.pk)
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+def parse_points(assessment: Assessment, code: str, raw: str) -> Decimal | None:
+    """Validate one typed value against the item's rubric; '' clears the score."""
+    cset = criteria_of(assessment)
+    item = cset.items_by_code.get(code)
+    unit = assessment.period_unit.name
+    if item is None:
+        raise DomainError(f"{unit}: không có tiêu chí mã «{code}»")
+    if item.is_survey:
+        raise DomainError(f"Tiêu chí {code} được chấm qua điều tra xã hội học (ĐTXHH); đơn vị không tự chấm")
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    try:
+        return validate_scores(cset, {code: raw}, unit)[code]
+    except ScoreError as exc:
+        raise DomainError(exc.messages[0]) from None
+
+
+def save_item(assessment: Assessment, code: str, raw_points: str, explanation: str, *, actor,
+              version: int | None, at: datetime | None = None, request=None) -> ItemScore:
+    """Save one item's points and explanation (draft saving, item by item).
+
+    ``version`` is the version the person loaded; if someone saved the item since, a ``Conflict``
+    carries the other value and nothing is written.
+    """
+    points = parse_points(assessment, code, raw_points)
+    explanation = (explanation or "").strip()
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_editable(assessment, actor, at)
+        score, _ = ItemScore.objects.select_for_update().get_or_create(assessment=assessment, item_code=code)
+        if version is not None and score.version != version:
+            who = score.updated_by.get_username() if score.updated_by else "người khác"
+            shown = format_vi(score.points) if score.points is not None else "chưa chấm"
+            raise Conflict(f"Tiêu chí {code} vừa được {who} lưu với điểm {shown} lúc "
+                           f"{timezone.localtime(score.updated_at):%H:%M:%S}; hãy xem lại rồi lưu lần nữa",
+                           current=score)
+        if score.points == points and score.explanation == explanation and score.version > 0:
+            return score
+        before = {"points": score.points, "explanation": score.explanation}
+        score.points = points
+        score.explanation = explanation
+        score.version += 1
+        score.updated_by = actor
+        score.updated_at = timezone.now()
+        score.save()
+        _start(assessment, actor)
+        record("assessment.score_changed", assessment, actor=actor, request=request,
+               before={"item": code, **before}, after={"item": code, "points": points, "explanation": explanation})
+    return score
+
+
+# -- evidence -------------------------------------------------------------------------------------
+
+def upload_evidence(assessment: Assessment, uploaded, *, actor, at=None, request=None) -> Evidence:
+    _require_editable(assessment, actor, at)
+    checked, data = files.check_upload(uploaded)
+    existing = assessment.evidence.filter(sha256=checked.sha256).first()
+    if existing is not None:
+        return existing  # one report backs many items without being uploaded twice
+    name = files.storage_name(checked)
+    with transaction.atomic():
+        if not default_storage.exists(name):
+            saved = default_storage.save(name, ContentFile(data))
+            if saved != name:  # pragma: no cover - a storage that renamed it
+                name = saved
+        evidence = Evidence.objects.create(
+            assessment=assessment, kind=Evidence.Kind.FILE, file=name, sha256=checked.sha256,
+            original_name=checked.name, size=checked.size, content_type=checked.mime, added_by=actor)
+        record("assessment.evidence_added", assessment, actor=actor, request=request,
+               after={"evidence": evidence.pk, "file": checked.name, "sha256": checked.sha256, "size": checked.size})
+    return evidence
+
+
+def add_document(assessment: Assessment, *, number: str, issued_on, issuer: str, summary: str, actor,
+                 at=None, request=None) -> Evidence:
+    _require_editable(assessment, actor, at)
+    number, issuer, summary = (number or "").strip(), (issuer or "").strip(), (summary or "").strip()
+    missing = [label for label, value in (("số hiệu", number), ("cơ quan ban hành", issuer), ("trích yếu", summary))
+               if not value]
+    if missing:
+        raise DomainError(f"Văn bản kiểm chứng thiếu: {', '.join(missing)}")
+    with transaction.atomic():
+        evidence = Evidence.objects.create(assessment=assessment, kind=Evidence.Kind.DOCUMENT, number=number,
+                                           issued_on=issued_on, issuer=issuer, summary=summary, added_by=actor)
+        record("assessment.evidence_added", assessment, actor=actor, request=request,
+               after={"evidence": evidence.pk, "document": str(evidence)})
+    return evidence
+
+
+def link_evidence(assessment: Assessment, code: str, evidence: Evidence, location: str, *, actor, at=None,
+                  request=None) -> ItemEvidence:
+    if evidence.assessment_id != assessment.pk:
+        raise DomainError("Tài liệu không thuộc thư viện tài liệu của đơn vị này")
+    parse_points(assessment, code, "")  # the item exists and is self-assessed
+    location = (location or "").strip()
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_editable(assessment, actor, at)
+        score, _ = ItemScore.objects.get_or_create(assessment=assessment, item_code=code)
+        link, created = ItemEvidence.objects.get_or_create(score=score, evidence=evidence,
+                                                           defaults={"location": location})
+        if not created and link.location != location:
+            link.location = location
+            link.save(update_fields=["location"])
+        score.version += 1
+        score.updated_by = actor
+        score.updated_at = timezone.now()
+        score.save(update_fields=["version", "updated_by", "updated_at"])
+        _start(assessment, actor)
+        record("assessment.evidence_linked", assessment, actor=actor, request=request,
+               after={"item": code, "evidence": str(evidence), "location": location})
+    return link
+
+
+def unlink_evidence(link: ItemEvidence, *, actor, at=None, request=None) -> None:
+    assessment = link.score.assessment
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_editable(assessment, actor, at)
+        code = link.score.item_code
+        before = {"item": code, "evidence": str(link.evidence), "location": link.location}
+        score = link.score
+        link.delete()
+        score.version += 1
+        score.save(update_fields=["version"])
+        record("assessment.evidence_unlinked", assessment, actor=actor, request=request, before=before)
+
+
+# -- participants and report ----------------------------------------------------------------------
+
+def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, actor, meeting_date=None,
+                     difficulties: str | None = None, at=None, request=None) -> None:
+    """Replace the meeting's participants (III.2.2) and the difficulties section."""
+    errors = []
+    clean = []
+    for n, (name, position) in enumerate(rows, start=1):
+        name, position = (name or "").strip(), (position or "").strip()
+        if not name and not position:
+            continue
+        if not name or not position:
+            errors.append(f"Dòng {n}: cần cả họ tên và chức vụ")
+        clean.append((name, position))
+    if errors:
+        raise DomainError("Danh sách thành phần tham gia chưa đúng", errors=errors)
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_editable(assessment, actor, at)
+        before = {"participants": [f"{p.name} — {p.position}" for p in assessment.participants.all()],
+                  "difficulties": assessment.difficulties,
+                  "meeting_date": assessment.meeting_date}
+        assessment.participants.all().delete()
+        Participant.objects.bulk_create(Participant(assessment=assessment, name=a, position=b, order=i)
+                                        for i, (a, b) in enumerate(clean))
+        if difficulties is not None:
+            assessment.difficulties = difficulties.strip()
+        if meeting_date is not None:
+            assessment.meeting_date = meeting_date
+        assessment.save(update_fields=["difficulties", "meeting_date"])
+        _start(assessment, actor)
+        record("assessment.report_changed", assessment, actor=actor, request=request, before=before,
+               after={"participants": [f"{a} — {b}" for a, b in clean], "difficulties": assessment.difficulties,
+                      "meeting_date": assessment.meeting_date})
+
+
+# -- workflow -------------------------------------------------------------------------------------
+
+def send_for_approval(assessment: Assessment, *, actor, at=None, request=None) -> Assessment:
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_editable(assessment, actor, at)
+        assessment.status = Status.AWAITING_APPROVAL
+        assessment.sent_back_comment = ""
+        assessment.save(update_fields=["status", "sent_back_comment"])
+        _start(assessment, actor)
+        record("assessment.sent_for_approval", assessment, actor=actor, request=request,
+               before={"status": Status.DRAFT}, after={"status": Status.AWAITING_APPROVAL})
+    return assessment
+
+
+def _require_head(assessment: Assessment, actor) -> None:
+    if not permissions.can_approve_submission(actor, assessment.period_unit):
+        raise NotAllowed(f"Chỉ thủ trưởng {assessment.period_unit.name} được duyệt, nộp hoặc rút bản tự đánh giá")
+
+
+def send_back(assessment: Assessment, comment: str, *, actor, at=None, request=None) -> Assessment:
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_head(assessment, actor)
+        if assessment.status != Status.AWAITING_APPROVAL:
+            raise DomainError("Chỉ trả lại được bản đang chờ duyệt")
+        if not comment:
+            raise DomainError("Phải ghi ý kiến khi trả lại để cán bộ biết cần sửa gì")
+        assessment.status = Status.DRAFT
+        assessment.sent_back_comment = comment
+        assessment.save(update_fields=["status", "sent_back_comment"])
+        record("assessment.sent_back", assessment, actor=actor, request=request,
+               before={"status": Status.AWAITING_APPROVAL}, after={"status": Status.DRAFT}, reason=comment)
+    return assessment
+
+
+def build_snapshot(assessment: Assessment) -> dict:
+    views = item_views(assessment)
+    t = totals(assessment, views)
+    return {
+        "criteria_set": assessment.criteria_set.set_id,
+        "criteria_sha256": assessment.criteria_set.sha256,
+        "items": {
+            code: {
+                "points": to_str(v.points) if v.points is not None else None,
+                "explanation": v.score.explanation if v.score else "",
+                "evidence": [{"id": link.evidence_id, "label": str(link.evidence), "kind": link.evidence.kind,
+                              "sha256": link.evidence.sha256, "location": link.location} for link in v.links],
+            }
+            for code, v in views.items()
+        },
+        "fields": {k: to_str(v) for k, v in t.fields.items()},
+        "self_points": to_str(t.total),
+        "participants": [{"name": p.name, "position": p.position} for p in assessment.participants.all()],
+        "meeting_date": assessment.meeting_date.isoformat() if assessment.meeting_date else None,
+        "difficulties": assessment.difficulties,
+    }
+
+
+def approve_and_submit(assessment: Assessment, *, actor, at=None, request=None) -> Assessment:
+    """The head approves and submits to the level above; the submitted version is frozen."""
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_head(assessment, actor)
+        unit = assessment.period_unit
+        if assessment.status != Status.AWAITING_APPROVAL:
+            raise DomainError("Chỉ nộp được bản cán bộ đã trình duyệt")
+        verdict = period_services.may_act(unit, own_step(unit), at)
+        if not verdict.allowed:
+            raise DomainError(verdict.message)
+        if not assessment.participants.exists():
+            raise DomainError("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp")
+        now = timezone.now()
+        assessment.snapshot = build_snapshot(assessment)
+        assessment.status = Status.SUBMITTED
+        assessment.submitted_at = now
+        assessment.submitted_by = actor
+        assessment.save(update_fields=["snapshot", "status", "submitted_at", "submitted_by"])
+        if unit.state == WorkState.NOT_STARTED:
+            change_state(unit, WorkState.SELF_ASSESSING, actor=actor)
+        change_state(unit, WorkState.SUBMITTED, actor=actor, reason="Thủ trưởng duyệt và nộp")
+        record("assessment.submitted", assessment, actor=actor, request=request,
+               before={"status": Status.AWAITING_APPROVAL},
+               after={"status": Status.SUBMITTED, "self_points": assessment.snapshot["self_points"]})
+    return assessment
+
+
+def withdraw(assessment: Assessment, *, actor, reason: str = "", at=None, request=None) -> Assessment:
+    """Before the deadline the head may take a submission back to correct it."""
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        _require_head(assessment, actor)
+        unit = assessment.period_unit
+        if assessment.status != Status.SUBMITTED or unit.state != WorkState.SUBMITTED:
+            raise DomainError("Chỉ rút được bản đã nộp và chưa được thẩm định")
+        verdict = period_services.may_act(unit, own_step(unit), at)
+        if not verdict.allowed:
+            raise DomainError(f"{verdict.message}. Sau hạn, chỉ điều phối viên cấp quản lý mở lại được")
+        _reopen(assessment, actor, "assessment.withdrawn", reason or "Thủ trưởng rút để sửa", request)
+    return assessment
+
+
+def reopen(assessment: Assessment, reason: str, new_due: datetime, *, actor, request=None) -> Assessment:
+    """After the deadline, the coordinator of that level re-opens with a reason and a new deadline."""
+    unit = assessment.period_unit
+    if not permissions.can_reopen_assessment(actor, unit):
+        raise NotAllowed("Chỉ điều phối viên của cấp quản lý đơn vị này được mở lại bản tự đánh giá")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Phải ghi lý do mở lại")
+    with transaction.atomic():
+        assessment = _lock(assessment)
+        if assessment.status != Status.SUBMITTED or unit.state != WorkState.SUBMITTED:
+            raise DomainError("Chỉ mở lại được bản đã nộp và chưa được thẩm định")
+        period_services.grant_extension(unit, own_step(unit), new_due, reason, actor=actor, request=request)
+        _reopen(assessment, actor, "assessment.reopened", reason, request)
+    return assessment
+
+
+def _reopen(assessment: Assessment, actor, action: str, reason: str, request) -> None:
+    assessment.status = Status.DRAFT
+    assessment.save(update_fields=["status"])
+    change_state(assessment.period_unit, WorkState.SELF_ASSESSING, actor=actor, reason=reason)
+    record(action, assessment, actor=actor, request=request, before={"status": Status.SUBMITTED},
+           after={"status": Status.DRAFT}, reason=reason)

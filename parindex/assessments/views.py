@@ -1,0 +1,281 @@
+"""Score sheet, evidence library, participants, workflow buttons, report, Excel (III.2)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from parindex.accounts import permissions
+from parindex.core.errors import DomainError, NotAllowed
+from parindex.periods import services as period_services
+from parindex.periods.forms import DateTimeLocalInput  # noqa: F401 - re-exported for templates
+from parindex.periods.models import Period
+from parindex.rulebook.numbers import format_vi
+
+from . import files, services
+from .forms import DocumentForm, ParticipantsForm, ReopenForm, UploadForm
+from .models import Evidence, ItemEvidence, Status
+
+
+def _load(request, year: int, code: str):
+    period = get_object_or_404(Period, year=year)
+    unit = permissions.get_unit_or_404(request.user, period, code)
+    if unit.kind not in ("department", "district", "commune"):
+        raise Http404
+    return unit, services.get_or_create(unit)
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _back(unit, anchor: str = ""):
+    url = reverse("assessments:sheet", args=[unit.period.year, unit.code])
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _context(request, unit, assessment):
+    views = services.item_views(assessment)
+    t = services.totals(assessment, views)
+    cset = services.criteria_of(assessment)
+    user = request.user
+    editable = assessment.editable and permissions.can_self_assess(user, unit)
+    verdict = period_services.may_act(unit, services.own_step(unit))
+    return {
+        "unit": unit, "period": unit.period, "assessment": assessment, "cset": cset, "views": views,
+        "totals": t, "editable": editable and verdict.allowed, "verdict": verdict,
+        "is_officer": permissions.can_self_assess(user, unit),
+        "is_head": permissions.can_approve_submission(user, unit),
+        "can_reopen": permissions.can_reopen_assessment(user, unit),
+        "library": list(assessment.evidence.all()),
+        "participants": list(assessment.participants.all()),
+        "filter": request.GET.get("loc", ""),
+    }
+
+
+@login_required
+def sheet(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return render(request, "assessments/sheet.html", _context(request, unit, assessment))
+
+
+@login_required
+@require_POST
+def save_item(request, year: int, code: str, item: str):
+    unit, assessment = _load(request, year, code)
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    try:
+        score = services.save_item(assessment, item, request.POST.get("points", ""),
+                                   request.POST.get("explanation", ""), actor=request.user, version=version,
+                                   request=request)
+    except services.Conflict as exc:
+        current = exc.current
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "conflict": True, "error": exc.message,
+                                 "points": format_vi(current.points) if current.points is not None else "",
+                                 "explanation": current.explanation, "version": current.version}, status=409)
+        messages.error(request, exc.message)
+        return _back(unit, f"item-{item}")
+    except NotAllowed as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": exc.message}, status=403)
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": exc.message}, status=400)
+        messages.error(request, exc.message)
+        return _back(unit, f"item-{item}")
+    if _wants_json(request):
+        t = services.totals(assessment)
+        return JsonResponse({
+            "ok": True, "version": score.version,
+            "points": format_vi(score.points) if score.points is not None else "",
+            "fields": {k: format_vi(v) for k, v in t.fields.items()}, "total": format_vi(t.total),
+            "scored": t.scored, "items": t.items, "unsupported": t.unsupported,
+            "saved_at": timezone.localtime(score.updated_at).strftime("%H:%M:%S"),
+        })
+    messages.success(request, f"Đã lưu tiêu chí {item}")
+    return _back(unit, f"item-{item}")
+
+
+def _run(request, unit, action, success: str, anchor: str = ""):
+    try:
+        action()
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except DomainError as exc:
+        for e in exc.errors:
+            messages.error(request, e)
+    else:
+        messages.success(request, success)
+    return _back(unit, anchor)
+
+
+@login_required
+@require_POST
+def link(request, year: int, code: str, item: str):
+    unit, assessment = _load(request, year, code)
+    raw = request.POST.get("evidence", "")
+    evidence = assessment.evidence.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if evidence is None:
+        messages.error(request, f"Tiêu chí {item}: chưa chọn tài liệu trong thư viện của đơn vị")
+        return _back(unit, f"item-{item}")
+    return _run(request, unit, lambda: services.link_evidence(
+        assessment, item, evidence, request.POST.get("location", ""), actor=request.user, request=request),
+        f"Đã gắn tài liệu cho tiêu chí {item}", f"item-{item}")
+
+
+@login_required
+@require_POST
+def unlink(request, year: int, code: str, link_id: int):
+    unit, assessment = _load(request, year, code)
+    item_link = get_object_or_404(ItemEvidence, pk=link_id, score__assessment=assessment)
+    item = item_link.score.item_code
+    return _run(request, unit, lambda: services.unlink_evidence(item_link, actor=request.user, request=request),
+                f"Đã bỏ tài liệu khỏi tiêu chí {item}", f"item-{item}")
+
+
+@login_required
+def library(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    upload_form = UploadForm(prefix="f")
+    document_form = DocumentForm(prefix="d")
+    if request.method == "POST":
+        if not permissions.can_self_assess(request.user, unit):
+            raise PermissionDenied
+        try:
+            if "f-file" in request.FILES or request.POST.get("kind") == "file":
+                upload_form = UploadForm(request.POST, request.FILES, prefix="f")
+                if upload_form.is_valid():
+                    evidence = services.upload_evidence(assessment, upload_form.cleaned_data["file"],
+                                                        actor=request.user, request=request)
+                    messages.success(request, f"Đã thêm tệp «{evidence.original_name}» vào thư viện")
+                    return redirect("assessments:library", year=year, code=code)
+            else:
+                document_form = DocumentForm(request.POST, prefix="d")
+                if document_form.is_valid():
+                    services.add_document(assessment, actor=request.user, request=request,
+                                          **document_form.cleaned_data)
+                    messages.success(request, "Đã thêm văn bản vào thư viện")
+                    return redirect("assessments:library", year=year, code=code)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "assessments/library.html", {
+        "unit": unit, "period": unit.period, "assessment": assessment, "library": assessment.evidence.all(),
+        "upload_form": upload_form, "document_form": document_form,
+        "editable": assessment.editable and permissions.can_self_assess(request.user, unit),
+        "max_mb": files.max_bytes() // (1024 * 1024), "allowed": files.ALLOWED_TEXT,
+    })
+
+
+@login_required
+def download(request, year: int, code: str, evidence_id: int):
+    unit, assessment = _load(request, year, code)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, assessment=assessment, kind=Evidence.Kind.FILE)
+    kind = next((k for k, (_label, exts) in files.ALLOWED.items()
+                 if evidence.file.name.endswith(tuple(exts))), "")
+    inline = kind in files.INLINE and request.GET.get("xem") == "1"
+    response = FileResponse(evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
+                            content_type=evidence.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+def participants(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    editable = assessment.editable and permissions.can_self_assess(request.user, unit)
+    initial = {"difficulties": assessment.difficulties, "meeting_date": assessment.meeting_date,
+               "rows": "\n".join(f"{p.name}; {p.position}" for p in assessment.participants.all())}
+    form = ParticipantsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.set_participants(assessment, form.cleaned_data["rows"], actor=request.user,
+                                          meeting_date=form.cleaned_data["meeting_date"],
+                                          difficulties=form.cleaned_data["difficulties"], request=request)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from None
+            except DomainError as exc:
+                for e in exc.errors:
+                    form.add_error("rows", e)
+            else:
+                messages.success(request, "Đã lưu thành phần tham gia và phần khó khăn, kiến nghị")
+                return _back(unit)
+    return render(request, "assessments/participants.html", {
+        "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
+        "hint": PARTICIPANT_HINT[unit.kind]})
+
+
+PARTICIPANT_HINT = {
+    "department": "Thủ trưởng đơn vị và trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.a)",
+    "district": "Chủ tịch UBND cấp huyện và Trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.b)",
+    "commune": "Chủ tịch UBND cấp xã, công chức tham mưu công tác CCHC và các công chức chuyên môn (mục III.2.2.c)",
+}
+
+
+@login_required
+@require_POST
+def send_for_approval(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return _run(request, unit, lambda: services.send_for_approval(assessment, actor=request.user, request=request),
+                "Đã trình thủ trưởng duyệt")
+
+
+@login_required
+@require_POST
+def send_back(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return _run(request, unit, lambda: services.send_back(assessment, request.POST.get("comment", ""),
+                                                          actor=request.user, request=request),
+                "Đã trả lại cho cán bộ")
+
+
+@login_required
+@require_POST
+def submit(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return _run(request, unit, lambda: services.approve_and_submit(assessment, actor=request.user, request=request),
+                "Đã duyệt và nộp bản tự đánh giá")
+
+
+@login_required
+@require_POST
+def withdraw(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return _run(request, unit, lambda: services.withdraw(assessment, actor=request.user,
+                                                         reason=request.POST.get("reason", ""), request=request),
+                "Đã rút bản tự đánh giá để sửa")
+
+
+@login_required
+def reopen(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    if not permissions.can_reopen_assessment(request.user, unit):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen(assessment, form.cleaned_data["reason"], form.cleaned_data["new_due"],
+                            actor=request.user, request=request)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Đã mở lại bản tự đánh giá của {unit.name}")
+            return _back(unit)
+    return render(request, "assessments/reopen.html", {"unit": unit, "period": unit.period, "form": form})
+
+
+__all__ = ["Status"]

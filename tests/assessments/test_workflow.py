@@ -1,0 +1,176 @@
+"""Draft → awaiting the head's approval → submitted (frozen); send back, withdraw, re-open; deadlines."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from parindex.assessments import services
+from parindex.assessments.models import ItemScore, Status
+from parindex.audit.models import AuditEntry
+from parindex.core import clock
+from parindex.core.errors import DomainError, NotAllowed
+from parindex.periods.models import Extension
+from parindex.periods.timeline import VN
+from parindex.units.states import WorkState
+
+URL = "/ky/2021/don-vi/02098/tu-danh-gia/"
+PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã"), ("Hoàng Thị B", "Công chức Văn phòng - Thống kê (tham mưu CCHC)"),
+                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch")]
+# the world's commune deadline is NOW + 14 days, exclusive: 04/12/2026 00:00 Vietnam time
+COMMUNE_DUE = datetime(2026, 12, 4, tzinfo=VN)
+
+
+@pytest.fixture
+def ready(assessment_of, fill, persona):
+    """Xã Hoà Mục, every item filled by its officer, participants recorded."""
+    assessment = fill(assessment_of("02098"), "hoamuc.canbo")
+    services.set_participants(assessment, PARTICIPANTS, actor=persona("hoamuc.canbo"),
+                              difficulties="Thiếu máy scan ở bộ phận một cửa")
+    return assessment
+
+
+def reload(assessment):
+    return services.get_or_create(assessment.period_unit.__class__.objects.get(pk=assessment.period_unit_id))
+
+
+def test_the_officer_prepares_and_the_head_approves_and_submits(ready, persona, unit_of):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    assert reload(ready).status == Status.AWAITING_APPROVAL
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    submitted = reload(ready)
+    assert submitted.status == Status.SUBMITTED
+    assert submitted.submitted_by.username == "hoamuc.chutich"
+    assert unit_of("02098").state == WorkState.SUBMITTED
+    snapshot = submitted.snapshot
+    assert snapshot["self_points"] == "100"
+    assert len(snapshot["items"]) == 53
+    assert snapshot["participants"][0] == {"name": "Nông Văn A", "position": "Chủ tịch UBND xã"}
+    assert snapshot["difficulties"] == "Thiếu máy scan ở bộ phận một cửa"
+    actions = list(AuditEntry.objects.filter(action__startswith="assessment.").values_list("action", flat=True))
+    assert {"assessment.sent_for_approval", "assessment.submitted"} <= set(actions)
+
+
+def test_the_submitted_version_is_frozen(ready, persona):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    with pytest.raises(DomainError, match="không sửa được"):
+        services.save_item(reload(ready), "a.1.1", "0", "", actor=persona("hoamuc.canbo"), version=None)
+    ItemScore.objects.filter(assessment=ready, item_code="a.1.1").update(points=0)  # even a direct change…
+    assert reload(ready).snapshot["items"]["a.1.1"]["points"] == "1"  # …does not touch what was submitted
+
+
+def test_a_submission_without_participants_is_refused(assessment_of, fill, persona):
+    assessment = fill(assessment_of("02098"), "hoamuc.canbo")
+    services.send_for_approval(assessment, actor=persona("hoamuc.canbo"))
+    with pytest.raises(DomainError, match="Chưa ghi thành phần tham gia tự đánh giá \\(mục III.2.2\\)"):
+        services.approve_and_submit(assessment, actor=persona("hoamuc.chutich"))
+    assert reload(assessment).status == Status.AWAITING_APPROVAL
+
+
+def test_participants_need_a_name_and_a_position(ready, persona):
+    with pytest.raises(DomainError) as info:
+        services.set_participants(ready, [("Nông Văn A", ""), ("", "Công chức")], actor=persona("hoamuc.canbo"))
+    assert info.value.errors == ["Dòng 1: cần cả họ tên và chức vụ", "Dòng 2: cần cả họ tên và chức vụ"]
+    assert ready.participants.count() == 3
+
+
+def test_the_head_sends_back_with_a_comment_and_the_officer_resubmits(assessment_of, fill, persona):
+    stp = fill(assessment_of("STP"), "stp.canbo")
+    services.set_participants(stp, [("Giám đốc", "Giám đốc Sở"), ("Trưởng phòng", "Trưởng phòng VBQPPL")],
+                              actor=persona("stp.canbo"))
+    services.send_for_approval(stp, actor=persona("stp.canbo"))
+    with pytest.raises(DomainError, match="Phải ghi ý kiến"):
+        services.send_back(stp, "", actor=persona("stp.giamdoc"))
+    services.send_back(stp, "Tiêu chí b.1.1 thiếu quyết định ban hành", actor=persona("stp.giamdoc"))
+    stp = reload(stp)
+    assert (stp.status, stp.sent_back_comment) == (Status.DRAFT, "Tiêu chí b.1.1 thiếu quyết định ban hành")
+    services.save_item(stp, "b.1.1", "0", "Năm 2021 không được giao soạn thảo", actor=persona("stp.canbo"),
+                       version=None)
+    services.send_for_approval(stp, actor=persona("stp.canbo"))
+    services.approve_and_submit(stp, actor=persona("stp.giamdoc"))
+    assert reload(stp).status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize(("step", "username"), [
+    ("send_for_approval", "hoamuc.chutich"),  # the head does not prepare
+    ("approve_and_submit", "hoamuc.canbo"),   # the officer does not approve
+    ("approve_and_submit", "chomoi.noivu"),   # nor does the district
+])
+def test_each_step_belongs_to_its_role(ready, persona, step, username):
+    if step == "approve_and_submit":
+        services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    with pytest.raises(NotAllowed):
+        getattr(services, step)(ready, actor=persona(username))
+
+
+def test_after_the_deadline_scores_and_submission_are_refused(ready, persona):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    clock.freeze(COMMUNE_DUE)
+    with pytest.raises(DomainError, match="Đã quá hạn «UBND cấp xã tự đánh giá, gửi UBND cấp huyện»: "
+                                          "hạn cuối hết ngày 03/12/2026"):
+        services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    assert reload(ready).status == Status.AWAITING_APPROVAL
+
+
+def test_one_second_before_the_deadline_the_head_may_still_submit(ready, persona):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    clock.freeze(COMMUNE_DUE - timedelta(seconds=1))
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    assert reload(ready).status == Status.SUBMITTED
+
+
+def test_the_head_withdraws_before_the_deadline_but_not_after(ready, persona, unit_of):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    services.withdraw(reload(ready), actor=persona("hoamuc.chutich"), reason="Bổ sung tài liệu")
+    assert reload(ready).status == Status.DRAFT
+    assert unit_of("02098").state == WorkState.SELF_ASSESSING
+    assert AuditEntry.objects.filter(action="assessment.withdrawn", reason="Bổ sung tài liệu").exists()
+    services.send_for_approval(reload(ready), actor=persona("hoamuc.canbo"))
+    services.approve_and_submit(reload(ready), actor=persona("hoamuc.chutich"))
+    clock.freeze(COMMUNE_DUE)
+    with pytest.raises(DomainError, match="Sau hạn, chỉ điều phối viên cấp quản lý mở lại được"):
+        services.withdraw(reload(ready), actor=persona("hoamuc.chutich"))
+    assert reload(ready).status == Status.SUBMITTED
+
+
+def test_after_the_deadline_only_the_district_coordinator_reopens_with_a_reason(ready, persona, unit_of):
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    clock.freeze(COMMUNE_DUE + timedelta(days=1))
+    new_due = COMMUNE_DUE + timedelta(days=5)
+    for username in ("nari.noivu", "snv.dieuphoi", "hoamuc.chutich"):
+        with pytest.raises(NotAllowed):
+            services.reopen(reload(ready), "x", new_due, actor=persona(username))
+    with pytest.raises(DomainError, match="Phải ghi lý do mở lại"):
+        services.reopen(reload(ready), " ", new_due, actor=persona("chomoi.noivu"))
+    services.reopen(reload(ready), "Sai sót điểm tiêu chí c.2", new_due, actor=persona("chomoi.noivu"))
+    assert reload(ready).status == Status.DRAFT
+    assert Extension.objects.get(period_unit=unit_of("02098")).new_due == new_due
+    services.save_item(reload(ready), "c.1.1", "0", "Niêm yết chưa đủ", actor=persona("hoamuc.canbo"), version=None)
+    entry = AuditEntry.objects.get(action="assessment.reopened")
+    assert (entry.actor_label, entry.reason) == ("chomoi.noivu", "Sai sót điểm tiêu chí c.2")
+
+
+def test_the_buttons_drive_the_same_workflow(ready, login):
+    officer = login("hoamuc.canbo")
+    assert "Trình thủ trưởng duyệt" in officer.get(URL).content.decode()
+    officer.post(URL + "trinh/")
+    head = login("hoamuc.chutich")
+    page = head.get(URL).content.decode()
+    assert "Duyệt và nộp" in page and "Trả lại cán bộ" in page
+    response = head.post(URL + "nop/", follow=True)
+    assert "Đã duyệt và nộp bản tự đánh giá" in response.content.decode()
+    assert reload(ready).status == Status.SUBMITTED
+    assert login("kimlu.canbo").post(URL + "rut/").status_code == 404
+
+
+def test_a_stale_form_after_submission_is_refused_with_a_message(ready, persona, login):
+    """The officer's page was loaded before submission; their late save must not change the frozen sheet."""
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    services.approve_and_submit(ready, actor=persona("hoamuc.chutich"))
+    response = login("hoamuc.canbo").post(URL + "muc/a.1.1/", {"points": "0", "version": "1"},
+                                          HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "Đã nộp" in response.json()["error"]
+    assert ItemScore.objects.get(assessment=ready, item_code="a.1.1").points == 1
