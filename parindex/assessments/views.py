@@ -122,6 +122,8 @@ def _run(request, unit, action, success: str, anchor: str = ""):
 @require_POST
 def link(request, year: int, code: str, item: str):
     unit, assessment = _load(request, year, code)
+    if not permissions.can_self_assess(request.user, unit):
+        raise PermissionDenied
     raw = request.POST.get("evidence", "")
     evidence = assessment.evidence.filter(pk=int(raw)).first() if raw.isdigit() else None
     if evidence is None:
@@ -136,6 +138,8 @@ def link(request, year: int, code: str, item: str):
 @require_POST
 def unlink(request, year: int, code: str, link_id: int):
     unit, assessment = _load(request, year, code)
+    if not permissions.can_self_assess(request.user, unit):
+        raise PermissionDenied
     item_link = get_object_or_404(ItemEvidence, pk=link_id, score__assessment=assessment)
     item = item_link.score.item_code
     return _run(request, unit, lambda: services.unlink_evidence(item_link, actor=request.user, request=request),
