@@ -73,3 +73,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    from . import web
+
+    web.main()
