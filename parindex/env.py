@@ -44,3 +44,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={raw!r} has an empty entry (comma-separated, no blanks)")
     return items
+
+
+def env_json(name: str, default: dict) -> dict:
+    """A JSON object, e.g. FILE_STORAGE_OPTIONS='{"bucket_name": "cchc"}'."""
+    import json
+
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object")
+    return value

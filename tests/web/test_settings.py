@@ -72,3 +72,15 @@ def test_defaults_are_vietnamese_and_hanoi_time(settings):
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.USE_TZ
+
+
+def test_evidence_storage_is_chosen_by_configuration_alone(tmp_path):
+    env = {"DEBUG": "1", "FILE_STORAGE_BACKEND": "django.core.files.storage.FileSystemStorage",
+           "FILE_STORAGE_OPTIONS": '{"location": "%s"}' % (tmp_path / "kho")}
+    code = ("from django.core.files.storage import default_storage as s; from django.core.files.base import "
+            "ContentFile; print(s.save('evidence/x.pdf', ContentFile(b'%PDF')))")
+    result = _django(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "kho" / "evidence" / "x.pdf").read_bytes() == b"%PDF"
+    bad = _django({"DEBUG": "1", "FILE_STORAGE_OPTIONS": "[1, 2]"}, "check")
+    assert "FILE_STORAGE_OPTIONS must be a JSON object" in bad.stderr
