@@ -63,6 +63,35 @@ MATRIX = {
     "board:commune_summary": ("get", {"year": 2021}, "",
                               row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200)),
 }
+# Xã Hoà Mục (Chợ Mới): who may see it, who may score it (its officer), who may do neither.
+HOA_MUC = {"year": 2021, "code": "02098"}
+SEES_HOA_MUC = row(404, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200, hoamuc__canbo=200,
+                   chomoi__thamdinh=200)
+OFFICER_ACTS = row(404, anon=302, admin=403, snv__dieuphoi=403, chomoi__noivu=403, hoamuc__canbo=302,
+                   chomoi__thamdinh=403)
+HEAD_ACTS = row(404, anon=302, admin=403, snv__dieuphoi=403, chomoi__noivu=403, hoamuc__canbo=403,
+                chomoi__thamdinh=403)
+MATRIX.update({
+    "assessments:sheet": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:library": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:participants": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:report": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:report_pdf": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:excel_export": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:excel_import": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "assessments:download": ("get", {**HOA_MUC, "evidence_id": 999999}, "", row(404, anon=302)),
+    "assessments:save_item": ("post", {**HOA_MUC, "item": "a.1.1"}, "", OFFICER_ACTS),
+    "assessments:link": ("post", {**HOA_MUC, "item": "a.1.1"}, "", OFFICER_ACTS),
+    "assessments:unlink": ("post", {**HOA_MUC, "link_id": 999999}, "", {**OFFICER_ACTS, "hoamuc.canbo": 404}),
+    "assessments:send_for_approval": ("post", HOA_MUC, "", OFFICER_ACTS),
+    "assessments:send_back": ("post", HOA_MUC, "", HEAD_ACTS),
+    "assessments:submit": ("post", HOA_MUC, "", HEAD_ACTS),
+    "assessments:withdraw": ("post", HOA_MUC, "", HEAD_ACTS),
+    "assessments:reopen": ("get", HOA_MUC, "", {**HEAD_ACTS, "chomoi.noivu": 200}),
+    "assessments:sheet#stp": ("get", {"year": 2021, "code": "STP"}, "",
+                              row(404, anon=302, admin=200, snv__dieuphoi=200, stp__canbo=200, stp__giamdoc=200,
+                                  stc__thamdinh=200)),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
@@ -88,6 +117,8 @@ def _request(client, method, name, kwargs, query):
     from django.urls import reverse
     url = reverse(name.split("#")[0], kwargs=kwargs) + (f"?{query}" if query else "")
     data = {"language": "vi", "next": "/"} if name == "set_language" else {}
+    if name == "assessments:save_item":
+        data = {"points": "1", "version": "0"}
     return getattr(client, method)(url, data)
 
 

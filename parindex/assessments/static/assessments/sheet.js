@@ -56,7 +56,14 @@
   }
 
   var timers = new WeakMap();
+  // One save per item at a time: a change made while a save is on its way is sent after its answer,
+  // with the new version; otherwise both would carry the same version and the second would be
+  // refused as a conflict with the person's own first save.
+  var inflight = new WeakMap();  // form → true while saving, "again" when another save is wanted
   function save(form) {
+    if (inflight.has(form)) { inflight.set(form, "again"); return; }
+    inflight.set(form, true);
+    var conflicted = false;
     var item = form.closest(".sheet-item");
     var status = form.querySelector(".status");
     status.className = "status";
@@ -79,13 +86,18 @@
         applyServer(r.body);
         markItem(item);
       } else {
-        if (r.body.conflict) { version.value = r.body.version; }
+        if (r.body.conflict) { version.value = r.body.version; conflicted = true; }
         status.textContent = r.body.error;
         status.classList.add("error");
       }
     }).catch(function () {
       status.textContent = "Chưa lưu được (mất kết nối?). Giá trị vẫn còn trên trang; hãy bấm Lưu lại.";
       status.classList.add("error");
+    }).then(function () {
+      var again = inflight.get(form) === "again";
+      inflight.delete(form);
+      // after a real conflict the person must look at the other value first: nothing is re-sent
+      if (again && !conflicted) { save(form); }
     });
   }
   function schedule(form, delay) {

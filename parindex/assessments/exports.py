@@ -1,0 +1,112 @@
+"""The self-assessment report (printable page and PDF) and the Excel export/import of the score sheet.
+
+The report follows Công văn 383/BNV: (1) the summary of points with evidence, (2) explanations for
+items without full evidence, (3) difficulties and recommendations, the participants. All three
+outputs come from ``excel.sheet_data``: the frozen snapshot once submitted, the live draft otherwise.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from parindex.accounts import permissions
+from parindex.core import clock
+from parindex.core.errors import DomainError, NotAllowed
+
+from . import excel, files
+from .forms import UploadForm
+from .importing import import_scores
+from .views import _load
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_context(request, unit, assessment) -> dict:
+    data = excel.sheet_data(assessment)
+    issued = timezone.localtime(data.submitted_at or clock.now()).date()  # the submission's date, or today
+    return {"unit": unit, "period": unit.period, "assessment": assessment, "data": data, "issued": issued,
+            "no_support": excel.NO_SUPPORT}
+
+
+@login_required
+def report(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    return render(request, "assessments/report.html", _report_context(request, unit, assessment))
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    """The PDF needs no outside resource: never let WeasyPrint fetch a URL (or a local file)."""
+    raise ValueError(f"parindex: không tải tài nguyên ngoài khi tạo PDF ({url[:80]})")
+
+
+@login_required
+def report_pdf(request, year: int, code: str):
+    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+
+    unit, assessment = _load(request, year, code)
+    html = render_to_string("assessments/report_pdf.html", _report_context(request, unit, assessment), request)
+    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bao-cao-tu-danh-gia-{unit.code}-{unit.period.year}.pdf"'
+    return response
+
+
+@login_required
+def excel_export(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    response = HttpResponse(excel.export(assessment), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tu-danh-gia-{unit.code}-{unit.period.year}.xlsx"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _uploaded_bytes(uploaded) -> bytes:
+    """The uploaded file's content, or a clear message for an empty, oversized or unnamed file."""
+    name = files.check_name(getattr(uploaded, "name", "") or "")
+    if uploaded.size == 0:
+        raise DomainError(f"Tệp «{name}» rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã điền điểm")
+    if uploaded.size > files.max_bytes():
+        raise DomainError(f"Tệp «{name}» nặng {uploaded.size / 1024 / 1024:.1f} MB, vượt giới hạn "
+                          f"{settings.EVIDENCE_MAX_MB} MB")
+    data = b"".join(uploaded.chunks())
+    if len(data) != uploaded.size:
+        raise DomainError(f"Tệp «{name}» tải lên không trọn vẹn, hãy thử lại")
+    return data
+
+
+@login_required
+def excel_import(request, year: int, code: str):
+    unit, assessment = _load(request, year, code)
+    editable = assessment.editable and permissions.can_self_assess(request.user, unit)
+    form = UploadForm(prefix="f")
+    error, errors = "", []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES, prefix="f")
+        if form.is_valid():
+            try:
+                data = _uploaded_bytes(form.cleaned_data["file"])
+                changed = import_scores(assessment, data, actor=request.user, request=request)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from None
+            except DomainError as exc:
+                error, errors = exc.message, exc.errors
+            else:
+                if changed:
+                    messages.success(request, f"Đã nhập từ Excel: cập nhật {changed} tiêu chí")
+                else:
+                    messages.success(request, "Đã đọc tệp Excel: không có tiêu chí nào thay đổi")
+                return redirect(reverse("assessments:sheet", args=[year, code]))
+    return render(request, "assessments/excel_import.html", {
+        "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
+        "error": error, "errors": errors if errors != [error] else [], "max_mb": settings.EVIDENCE_MAX_MB,
+    })
