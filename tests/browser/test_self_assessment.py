@@ -69,20 +69,37 @@ def as_typed(value: str) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
-def score_highest(row, explanation: str | None = None):
-    """Give one item its maximum (the radio whose value is data-max, or the max typed), wait for the save."""
+def carries(request, code: str, points: str, explanation: str | None) -> bool:
+    """Is this the auto-save of item ``code`` sending these points (and this explanation)?"""
+    if request.method != "POST" or not request.url.endswith(f"/tu-danh-gia/muc/{code}/"):
+        return False
+    body = request.post_data or ""
+    return (f'name="points"\r\n\r\n{points}\r\n' in body
+            and (explanation is None or f'name="explanation"\r\n\r\n{explanation}\r\n' in body))
+
+
+def score(page, row, points: str, explanation: str | None = None, *, tap: bool = False):
+    """Give one item these points as a person would (explanation first, then the radio or the typed value),
+    and wait until the auto-save that carries them is answered and the item says it was saved."""
+    code = row.get_attribute("data-code")
+    with page.expect_response(lambda r: carries(r.request, code, points, explanation)) as answer:
+        if explanation is not None:
+            row.locator("textarea[name=explanation]").fill(explanation)
+        typed = row.locator("input.points")
+        if typed.count():
+            typed.fill(points)
+        else:
+            radio = row.locator(f'.choices input[type=radio][value="{points}"]')
+            radio.tap() if tap else radio.check()
+    assert answer.value.status == 200, answer.value.text()
+    expect(row.locator(".status")).to_have_text(SAVED)
+
+
+def score_highest(page, row, explanation: str | None = None):
+    """Give one item its maximum: the radio whose value is data-max, or the maximum typed with a comma."""
     maximum = row.get_attribute("data-max")
     assert re.fullmatch(r"\d+(\.\d+)?", maximum), f"data-max={maximum!r} is not machine-readable"
-    best = as_typed(maximum)
-    if explanation is not None:
-        row.locator("textarea[name=explanation]").fill(explanation)
-    points = row.locator("input.points")
-    if points.count():
-        points.fill(best)
-    else:
-        row.locator(f'.choices input[type=radio][value="{best}"]').check()
-    expect(row.locator(".status")).to_have_text(SAVED)
-    return best
+    score(page, row, as_typed(maximum), explanation)
 
 
 def messages(page):
@@ -132,7 +149,7 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
     codes = rows.evaluate_all("rows => rows.map(r => r.dataset.code)")
     assert len(codes) == 53 and set(linked) <= set(codes)
     for code in codes:
-        score_highest(item(page, code), None if code in linked else f"Giải trình tiêu chí {code}: có báo cáo")
+        score_highest(page, item(page, code), None if code in linked else f"Giải trình tiêu chí {code}: có báo cáo")
     expect(page.locator("#scored")).to_have_text("53")
     expect(page.locator("#unsupported")).to_have_text("0")
     expect(page.locator("#grand-total")).to_have_text("100")
@@ -237,9 +254,7 @@ def test_department_sheet_is_sent_back_by_the_director_and_resubmitted(live_serv
     expect(page.locator("p.errors[role=alert]")).to_have_text(f"Thủ trưởng trả lại: {comment}")
     row = item(page, "a.1.2")
     expect(row.locator('input[type=radio][value="1,5"]')).to_be_checked()
-    row.locator("textarea[name=explanation]").fill("Kế hoạch CCHC năm 2021 thiếu nội dung chuyển đổi số")
-    row.locator('input[type=radio][value="1"]').check()
-    expect(row.locator(".status")).to_have_text(SAVED)
+    score(page, row, "1", "Kế hoạch CCHC năm 2021 thiếu nội dung chuyển đổi số")
     expect(page.locator("#grand-total")).to_have_text("73,5")
     page.reload()
     expect(item(page, "a.1.2").locator('input[type=radio][value="1"]')).to_be_checked()
@@ -321,9 +336,7 @@ def test_a_wrong_value_is_refused_on_the_page_and_nothing_else_is_lost(live_serv
     open_sheet(page, base + HOA_MUC)
 
     first = item(page, "a.1.1")
-    first.locator("textarea[name=explanation]").fill("Kế hoạch CCHC số 12/KH-UBND")
-    first.locator('input[type=radio][value="0,5"]').check()
-    expect(first.locator(".status")).to_have_text(SAVED)
+    score(page, first, "0,5", "Kế hoạch CCHC số 12/KH-UBND")
 
     g1 = item(page, "g.1")
     expect(g1.locator(".meta[id='rule-g.1']")).to_contain_text("từ 0 đến 4, bước 0,25")
@@ -345,8 +358,7 @@ def test_a_wrong_value_is_refused_on_the_page_and_nothing_else_is_lost(live_serv
     expect(page.locator("#grand-total")).to_have_text("0,5")
 
     # a value on the step is then accepted
-    item(page, "g.1").locator("input.points").fill("3,75")
-    expect(item(page, "g.1").locator(".status")).to_have_text(SAVED)
+    score(page, item(page, "g.1"), "3,75")
     expect(page.locator("#grand-total")).to_have_text("4,25")
 
 
@@ -358,12 +370,9 @@ def test_the_filter_jumps_to_what_is_missing(live_server, page, world):
     open_sheet(page, base + HOA_MUC)
 
     explained = item(page, "a.1.1")
-    explained.locator("textarea[name=explanation]").fill("Kế hoạch CCHC số 12/KH-UBND")
-    explained.locator('input[type=radio][value="1"]').check()
-    expect(explained.locator(".status")).to_have_text(SAVED)
+    score(page, explained, "1", "Kế hoạch CCHC số 12/KH-UBND")
     bare = item(page, "a.1.2")  # points but neither evidence nor explanation
-    bare.locator('input[type=radio][value="2"]').check()
-    expect(bare.locator(".status")).to_have_text(SAVED)
+    score(page, bare, "2")
     expect(page.locator("#unsupported")).to_have_text("1")
 
     visible = page.locator(".sheet-item:not(.survey):visible")
@@ -409,9 +418,7 @@ def test_on_a_phone_the_sheet_fits_the_screen_and_an_item_is_scored_with_a_tap(
         assert width <= 391, f"the sheet is {width}px wide on a 390px phone"
 
         row = item(page, "c.3.1")
-        row.locator("textarea[name=explanation]").fill("Đủ hồ sơ một cửa")
-        row.locator('input[type=radio][value="6"]').tap()
-        expect(row.locator(".status")).to_have_text(SAVED)
+        score(page, row, "6", "Đủ hồ sơ một cửa", tap=True)
         expect(page.locator("#grand-total")).to_have_text("6")
         expect(page.locator("#scored")).to_have_text("1")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
