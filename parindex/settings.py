@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "parindex.accounts",
     "parindex.board",
     "parindex.assessments",
+    "parindex.appraisal",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     path("ky/", include("parindex.periods.urls")),
     path("ky/<int:year>/", include("parindex.board.urls")),
     path("ky/<int:year>/don-vi/<str:code>/tu-danh-gia/", include("parindex.assessments.urls")),
+    path("ky/<int:year>/don-vi/<str:code>/giai-trinh/", include("parindex.appraisal.urls_unit")),
+    path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
+    path("", include("parindex.appraisal.urls_publication")),
     path("admin/", admin.site.urls),
 ]

@@ -202,6 +202,11 @@ def save_item(assessment: Assessment, code: str, raw_points: str, explanation: s
 
 def upload_evidence(assessment: Assessment, uploaded, *, actor, at=None, request=None) -> Evidence:
     _require_editable(assessment, actor, at)
+    return store_upload(assessment, uploaded, actor=actor, request=request)
+
+
+def store_upload(assessment: Assessment, uploaded, *, actor, request=None) -> Evidence:
+    """Check and store a file in the unit's library (callers check who may, and when)."""
     checked, data = files.check_upload(uploaded)
     existing = assessment.evidence.filter(sha256=checked.sha256).first()
     if existing is not None:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppraisalConfig(AppConfig):
+    name = "parindex.appraisal"
+    verbose_name = "Thẩm định"
