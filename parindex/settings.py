@@ -174,5 +174,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},  # one line per login otherwise
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},  # chatty at INFO
+                "fontTools": {"level": "WARNING"}},
 }

@@ -46,6 +46,13 @@ ACCOUNTS = [
      ["a", "d", "e"]),
     ("khaosat", "Nhập phiếu điều tra xã hội học", Role.SURVEYOR, None, "", None, []),
 ]
+# Created by demo_cycle (demo mode only), printed with the others.
+CYCLE_ACCOUNTS = [
+    ("snv.totruong", "Tổ trưởng tổ thẩm định tỉnh: mọi cơ quan, chốt kết quả sở, huyện"),
+    ("nganson.noivu", "Phòng Nội vụ huyện Ngân Sơn: kết quả cấp xã đã công bố"),
+    ("nganson.thamdinh", "Tổ trưởng tổ thẩm định huyện Ngân Sơn"),
+    ("skhdt.canbo", "Cán bộ Sở Kế hoạch và Đầu tư (đã nộp, chờ thẩm định)"),
+]
 
 
 def _midnight_in(days: int, now: datetime) -> datetime:
@@ -80,7 +87,13 @@ def setup(now: datetime) -> list[str]:
     """`manage.py demo_setup`: refused outside demo mode."""
     if not settings.DEMO:
         raise DomainError("Dữ liệu demo chỉ được tạo ở chế độ demo (DEBUG=1 DEMO=1)")
-    return populate(now)
+    from . import demo_cycle
+
+    log = populate(now)
+    period = Period.objects.get(year=DEMO_YEAR)
+    with transaction.atomic():
+        log += demo_cycle.run(period, DEMO_PASSWORD)
+    return log
 
 
 @transaction.atomic

@@ -23,5 +23,7 @@ class Command(BaseCommand):
                               f"đăng nhập tại {url}tai-khoan/dang-nhap/")
             for username, full_name, role, *_ in demo.ACCOUNTS:
                 self.stdout.write(f"  {username:<16} {full_name} — {role.label}")
+            for username, description in demo.CYCLE_ACCOUNTS:
+                self.stdout.write(f"  {username:<16} {description}")
         self.stdout.write("Dừng: Ctrl+C")
         self.stdout.write(line)

@@ -1,0 +1,28 @@
+"""`make run` shows a finished commune cycle and departments awaiting appraisal (demo mode)."""
+
+from parindex.appraisal.models import Publication
+from parindex.assessments.models import Assessment, Status
+from parindex.audit.models import AuditEntry
+from parindex.core import demo
+from parindex.units.models import PeriodUnit
+from parindex.units.states import WorkState
+
+from ..conftest import NOW
+
+
+def test_the_demo_runs_a_commune_cycle_to_publication_through_the_services(criteria_loaded, settings):
+    settings.DEMO = True
+    demo.setup(NOW)
+    publication = Publication.objects.get(scope="district:062")
+    assert publication.version == 1
+    assert len(publication.content["units"]) == 10
+    assert all(row["rank"] is not None and row["class"] for row in publication.content["units"])
+    states = set(PeriodUnit.objects.filter(parent__code="062").values_list("state", flat=True))
+    assert states == {WorkState.PUBLISHED}
+    submitted = Assessment.objects.filter(period_unit__code__in=["SKHDT", "SCT", "SXD", "SGTVT"],
+                                          status=Status.SUBMITTED)
+    assert submitted.count() == 4
+    assert AuditEntry.objects.filter(action="appraisal.finalized").count() == 10
+    entries = AuditEntry.objects.count()
+    demo.setup(NOW)  # idempotent
+    assert AuditEntry.objects.count() == entries
