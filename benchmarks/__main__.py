@@ -73,6 +73,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    from . import web
+    from . import appraisal_web, web
 
     web.main()
+    appraisal_web.main()

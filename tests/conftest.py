@@ -10,10 +10,12 @@ from datetime import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from parindex.assessments import services as assessment_services
 from parindex.core import clock, demo
 from parindex.criteria.services import load_criteria_files
 from parindex.periods.models import Period
 from parindex.periods.timeline import VN
+from parindex.units.models import PeriodUnit
 
 # A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
@@ -63,4 +65,41 @@ def login(client, persona):
     def do(username):
         client.force_login(persona(username))
         return client
+    return do
+
+
+# -- self-assessment helpers (used by the assessments and appraisal tests) -----------------------
+
+# inside the demo timeline of the world: before every deadline
+BEFORE_DEADLINE = datetime(2026, 11, 25, 9, 0, tzinfo=VN)
+
+
+@pytest.fixture
+def unit_of(world):
+    def get(code):
+        return PeriodUnit.objects.select_related("period").get(period=world, code=code)
+    return get
+
+
+@pytest.fixture
+def assessment_of(unit_of):
+    def get(code):
+        return assessment_services.get_or_create(unit_of(code))
+    return get
+
+
+def best_value(item):
+    """The maximum allowed value of a self item, as a person would type it."""
+    return str(item.max_points).replace(".", ",")
+
+
+@pytest.fixture
+def fill(persona):
+    """``fill(assessment, "hoamuc.canbo")``: every self item at its maximum, with an explanation."""
+    def do(assessment, username, at=BEFORE_DEADLINE):
+        officer = persona(username)
+        for code, view in assessment_services.item_views(assessment).items():
+            assessment_services.save_item(assessment, code, best_value(view.item), f"Giải trình {code}",
+                                          actor=officer, version=None, at=at)
+        return assessment
     return do

@@ -25,7 +25,12 @@ class Team(models.Model):
                              related_name="+", verbose_name=_("tổ trưởng"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "district"], name="one_team_per_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "district"], name="one_team_per_level"),
+            # NULL districts are all distinct to the constraint above: one provincial team per period
+            models.UniqueConstraint(fields=["period"], condition=models.Q(district__isnull=True),
+                                    name="one_provincial_team"),
+        ]
         verbose_name = _("tổ thẩm định")
         verbose_name_plural = _("tổ thẩm định")
 
@@ -64,6 +69,8 @@ class Appraisal(models.Model):
                                      related_name="+")
     result = models.JSONField(_("kết quả chính thức"), null=True, blank=True,
                               help_text=_("điểm thẩm định cuối của từng tiêu chí, khi chốt"))
+    correction = models.BooleanField(_("đang đính chính"), default=False,
+                                     help_text=_("mở lại sau khi đã chốt: được sửa cả sau hạn, có lý do"))
 
     class Meta:
         verbose_name = _("thẩm định")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from parindex.audit.services import record
 from parindex.core import clock
@@ -58,14 +58,20 @@ def latest(period, scope: str) -> Publication | None:
 
 def publish(period, scope: str, content: dict, *, actor, reason: str = "", request=None) -> Publication:
     """A new version of a scope's publication (the first one needs no reason, corrections do)."""
-    previous = latest(period, scope)
     reason = (reason or "").strip()
-    if previous is not None and not reason:
-        raise DomainError("Đính chính kết quả đã công bố phải ghi lý do")
     with transaction.atomic():
-        publication = Publication.objects.create(
-            period=period, scope=scope, version=(previous.version + 1) if previous else 1,
-            published_at=clock.now(), published_by=actor, reason=reason, content=content)
+        # lock the scope's versions so two simultaneous publications cannot take the same number
+        previous = (Publication.objects.select_for_update().filter(period=period, scope=scope)
+                    .order_by("-version").first())
+        if previous is not None and not reason:
+            raise DomainError("Đính chính kết quả đã công bố phải ghi lý do")
+        try:
+            with transaction.atomic():
+                publication = Publication.objects.create(
+                    period=period, scope=scope, version=(previous.version + 1) if previous else 1,
+                    published_at=clock.now(), published_by=actor, reason=reason, content=content)
+        except IntegrityError:
+            raise DomainError("Một bản công bố khác vừa được tạo cùng lúc; hãy tải lại trang và thử lại") from None
         record("publication.published", publication, actor=actor, request=request,
                before={"version": previous.version} if previous else None,
                after={"scope": scope, "version": publication.version}, reason=reason)

@@ -144,7 +144,9 @@ def deadline(unit: PeriodUnit) -> datetime:
     return period.district_publish_due if unit.kind == UnitKind.COMMUNE else period.appraisal_end
 
 
-def _require_in_time(unit: PeriodUnit, now: datetime) -> None:
+def _require_in_time(unit: PeriodUnit, now: datetime, appraisal: Appraisal | None = None) -> None:
+    if appraisal is not None and appraisal.correction:
+        return  # re-opened by the coordinator with a reason: a correction may come after the deadline
     due = deadline(unit)
     if now >= due:
         what = "thẩm định, công bố cấp xã" if unit.kind == UnitKind.COMMUNE else "thẩm định của tỉnh"
@@ -171,7 +173,7 @@ def appraise(appraisal: Appraisal, code: str, raw_points: str, comment: str, *, 
         row = ItemAppraisal.objects.select_for_update().get(appraisal=appraisal, item_code=code)
         if not may_appraise(appraiser_grants(actor, unit), row.agency, item.field):
             raise NotAllowed(f"Tiêu chí {code} của {unit.name} không được phân công cho bạn")
-        _require_in_time(unit, now)
+        _require_in_time(unit, now, appraisal)
         raw = (raw_points or "").strip()
         if raw == "":
             raise DomainError(f"Tiêu chí {code}: chưa nhập điểm thẩm định")
@@ -217,7 +219,7 @@ def confirm_unchanged(appraisal: Appraisal, *, actor, request=None) -> int:
         raise NotAllowed("Bạn không thuộc tổ thẩm định của đơn vị này")
     if stage_now(appraisal, now) != Stage.FINAL:
         raise DomainError("Chỉ xác nhận được trong vòng thẩm định cuối")
-    _require_in_time(unit, now)
+    _require_in_time(unit, now, appraisal)
     count = 0
     with transaction.atomic():
         for row in appraisal.items.select_for_update().filter(final_points__isnull=True, round1_points__isnull=False):
@@ -324,7 +326,7 @@ def finalize(appraisal: Appraisal, *, actor, request=None) -> Appraisal:
     unit = appraisal.assessment.period_unit
     if not is_lead(actor, unit):
         raise NotAllowed("Chỉ tổ trưởng tổ thẩm định chốt kết quả")
-    _require_in_time(unit, clock.now())
+    _require_in_time(unit, clock.now(), appraisal)
     if stage_now(appraisal) != Stage.FINAL:
         raise DomainError("Chỉ chốt được ở vòng thẩm định cuối")
     missing = list(appraisal.items.filter(final_points__isnull=True).values_list("item_code", flat=True))
@@ -335,7 +337,10 @@ def finalize(appraisal: Appraisal, *, actor, request=None) -> Appraisal:
         appraisal.stage = Stage.FINALIZED
         appraisal.finalized_at, appraisal.finalized_by = clock.now(), actor
         appraisal.result = result
-        appraisal.save(update_fields=["stage", "finalized_at", "finalized_by", "result"])
+        appraisal.correction = False
+        appraisal.save(update_fields=["stage", "finalized_at", "finalized_by", "result", "correction"])
+        if unit.state == WorkState.AWAITING_EXPLANATION:  # the window closed by itself, nobody re-scored since
+            change_state(unit, WorkState.APPRAISING, actor=actor, reason="Hết hạn giải trình")
         change_state(unit, WorkState.APPRAISED, actor=actor, reason="Chốt kết quả thẩm định")
         total = sum((Decimal(v) for v in result.values()), ZERO)
         record("appraisal.finalized", appraisal, actor=actor, request=request,
@@ -350,12 +355,15 @@ def reopen(appraisal: Appraisal, reason: str, *, actor, request=None) -> Apprais
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Phải ghi lý do mở lại")
-    if appraisal.stage != Stage.FINALIZED or unit.state != WorkState.APPRAISED:
-        raise DomainError("Chỉ mở lại được kết quả đã chốt và chưa công bố")
+    if appraisal.stage != Stage.FINALIZED or unit.state not in (WorkState.APPRAISED, WorkState.PUBLISHED):
+        raise DomainError("Chỉ mở lại được kết quả đã chốt")
     with transaction.atomic():
         appraisal.stage = Stage.FINAL
         appraisal.result = None
-        appraisal.save(update_fields=["stage", "result"])
+        appraisal.correction = True
+        appraisal.save(update_fields=["stage", "result", "correction"])
+        if unit.state == WorkState.PUBLISHED:  # a correction: the publication is re-issued as a new version
+            change_state(unit, WorkState.APPRAISED, actor=actor, reason=reason)
         change_state(unit, WorkState.APPRAISING, actor=actor, reason=reason)
         record("appraisal.reopened", appraisal, actor=actor, request=request,
                before={"stage": Stage.FINALIZED}, after={"stage": Stage.FINAL}, reason=reason)

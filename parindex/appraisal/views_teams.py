@@ -1,10 +1,76 @@
-"""Being written."""
+"""The appraisal teams page (ky/<year>/tham-dinh/to/): members, leads, assignments and their gaps."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+
+from parindex.core.errors import DomainError, NotAllowed
+from parindex.periods.models import Period
+
+from . import teams as team_services
+
+ACTIONS = ("assignment", "reset", "lead")
 
 
-def _todo(request, *args, **kwargs):  # pragma: no cover - replaced
-    return HttpResponse(status=501)
+def _team_district(request, period, key: str):
+    """The district of a team named in a form ('' = the provincial team), among the teams this person sees."""
+    for district in team_services.visible_team_districts(request.user, period):
+        if (district.code if district is not None else "") == key:
+            return district
+    raise Http404("Không tìm thấy tổ thẩm định")
 
 
-teams = _todo
+def _act(request, period) -> str:
+    action = request.POST.get("action", "")
+    post = request.POST
+    if action == "assignment":
+        kind, code, agency = post.get("unit_kind", ""), post.get("code", ""), post.get("agency", "")
+        team_services.change_assignment(period, kind, code, agency, actor=request.user, request=request)
+        return f"Đã phân công {code} ({team_services.KIND_LABELS.get(kind, kind)}) cho {agency.strip()}"
+    if action == "reset":
+        kind, code = post.get("unit_kind", ""), post.get("code", "")
+        team_services.reset_assignment(period, kind, code, actor=request.user, request=request)
+        return f"Đã bỏ phân công riêng của {code}: áp dụng phân công của lĩnh vực hoặc của bộ tiêu chí"
+    district = _team_district(request, period, post.get("team", ""))
+    user = get_user_model().objects.filter(pk=post.get("lead", "") if post.get("lead", "").isdigit() else None).first()
+    team = team_services.set_lead(period, district, user, actor=request.user, request=request)
+    return f"{team}: tổ trưởng là {user.get_full_name() or user.get_username()}"
+
+
+@login_required
+def teams(request, year: int):
+    if not team_services.may_view(request.user):
+        raise PermissionDenied
+    period = get_object_or_404(Period, year=year)
+    errors: list[str] = []
+    if request.method == "POST":
+        if request.POST.get("action") not in ACTIONS:
+            return HttpResponseBadRequest("Thao tác không hợp lệ")
+        try:
+            done = _act(request, period)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        except DomainError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, done)
+            return redirect("appraisal:teams", year=year)
+    views = [team_services.overview(period, d) for d in team_services.visible_team_districts(request.user, period)]
+    can_assign = team_services.may_change_assignments(request.user)
+    commune_forms_in = ""  # commune assignments are shared by every district team: one set of forms is enough
+    for view in views:
+        view.lead_editable = team_services.may_set_lead(request.user, view.district)
+        for table in view.tables:
+            table.editable = can_assign and (table.unit_kind != "commune" or not commune_forms_in)
+            if table.editable and table.unit_kind == "commune":
+                commune_forms_in = view.name
+            table.forms_in = commune_forms_in
+    return render(request, "appraisal/teams.html", {
+        "period": period, "teams": views, "gaps": [g for v in views for g in v.gaps], "errors": errors,
+        "can_assign": can_assign,
+    })

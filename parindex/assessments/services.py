@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
+from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods import services as period_services
 from parindex.rulebook import ScoreError
@@ -389,7 +390,7 @@ def approve_and_submit(assessment: Assessment, *, actor, at=None, request=None) 
             raise DomainError(verdict.message)
         if not assessment.participants.exists():
             raise DomainError("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp")
-        now = timezone.now()
+        now = clock.now()
         assessment.snapshot = build_snapshot(assessment)
         assessment.status = Status.SUBMITTED
         assessment.submitted_at = now

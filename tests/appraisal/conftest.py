@@ -9,9 +9,6 @@ from parindex.appraisal.models import Team
 from parindex.assessments import services as assessment_services
 from parindex.units.models import PeriodUnit, Unit
 
-from ..assessments.conftest import BEFORE_DEADLINE, best_value  # noqa: F401 - shared helpers
-from ..assessments.conftest import assessment_of, fill, unit_of  # noqa: F401 - fixtures
-
 
 @pytest.fixture
 def submit(persona, fill):

@@ -139,3 +139,30 @@ def test_the_district_publishes_only_when_every_commune_is_finalized(hoa_muc_app
         publication.publish_communes(district, actor=persona("nari.noivu"))
     results = publication.commune_results(district)
     assert not results["complete"]
+
+
+def test_a_published_commune_is_corrected_after_the_deadline_with_a_reason(hoa_muc_appraisal, persona, unit_of):
+    """A correction re-opens a finalized (even published) result; the deadline does not block it."""
+    lead = persona("chomoi.thamdinh")
+    full_round1(hoa_muc_appraisal, lead)
+    services.close_explanation(hoa_muc_appraisal, actor=lead)
+    services.confirm_unchanged(hoa_muc_appraisal, actor=lead)
+    services.finalize(hoa_muc_appraisal, actor=lead)
+    from parindex.units.services import change_state
+    change_state(unit_of("02098"), WorkState.PUBLISHED, reason="công bố")
+    clock.freeze(hoa_muc_appraisal.assessment.period_unit.period.district_publish_due + timedelta(days=3))
+    services.reopen(hoa_muc_appraisal, "Đính chính theo kiến nghị của xã", actor=persona("chomoi.noivu"))
+    assert unit_of("02098").state == WorkState.APPRAISING
+    services.appraise(hoa_muc_appraisal, "a.1.1", "0,5", "Đính chính: ban hành chậm", actor=lead)
+    services.finalize(hoa_muc_appraisal, actor=lead)
+    assert hoa_muc_appraisal.result["a.1.1"] == "0.5"
+    assert not hoa_muc_appraisal.correction
+
+
+def test_there_is_one_provincial_team_per_period(world):
+    from django.db import IntegrityError, transaction
+
+    from parindex.appraisal.models import Team
+    Team.objects.create(period=world, district=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Team.objects.create(period=world, district=None)

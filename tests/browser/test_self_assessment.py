@@ -19,7 +19,6 @@ from parindex.assessments.models import ItemEvidence, ItemScore, Status
 from parindex.core import clock
 from parindex.core.demo import DEMO_PASSWORD
 from parindex.periods.timeline import VN
-from tests.assessments.conftest import assessment_of, fill, unit_of  # noqa: F401 - fixtures used below
 from tests.assessments.files import pdf_bytes
 
 LOGIN = "/tai-khoan/dang-nhap/"

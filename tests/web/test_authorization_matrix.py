@@ -92,6 +92,35 @@ MATRIX.update({
                               row(404, anon=302, admin=200, snv__dieuphoi=200, stp__canbo=200, stp__giamdoc=200,
                                   stc__thamdinh=200)),
 })
+# Appraisal in the plain world: nothing has been submitted yet, so no unit can be appraised (404).
+NOTHING_SUBMITTED = row(404, anon=302)
+CHOMOI = {"year": 2021, "code": "065"}
+MATRIX.update({
+    "appraisal:list": ("get", {"year": 2021}, "",
+                       row(403, anon=302, snv__dieuphoi=200, chomoi__noivu=200, stc__thamdinh=200,
+                           chomoi__thamdinh=200)),
+    "appraisal:teams": ("get", {"year": 2021}, "", row(403, anon=302, admin=200, snv__dieuphoi=200,
+                                                       chomoi__noivu=200)),
+    "appraisal:unit": ("get", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:appraise": ("post", {**HOA_MUC, "item": "a.1.1"}, "", NOTHING_SUBMITTED),
+    "appraisal:confirm": ("post", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:open_explanation": ("post", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:final_round": ("post", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:finalize": ("post", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:reopen": ("get", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:minutes": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "appraisal:minutes_pdf": ("get", HOA_MUC, "", NOTHING_SUBMITTED),
+    "appraisal:minutes_xlsx": ("get", HOA_MUC, "", NOTHING_SUBMITTED),
+    "explanation:page": ("get", HOA_MUC, "", SEES_HOA_MUC),
+    "explanation:explain": ("post", {**HOA_MUC, "item": "a.1.1"}, "", NOTHING_SUBMITTED),
+    "explanation:add_evidence": ("post", {**HOA_MUC, "item": "a.1.1"}, "", NOTHING_SUBMITTED),
+    "publication:district": ("get", CHOMOI, "", row(403, anon=302, admin=200, snv__dieuphoi=200,
+                                                   chomoi__noivu=200)),
+    "publication:publish": ("post", CHOMOI, "", row(403, anon=302, chomoi__noivu=302)),
+    "publication:public_district": ("get", CHOMOI, "", row(404)),
+    "publication:public_xlsx": ("get", CHOMOI, "", row(404)),
+    "publication:public_pdf": ("get", CHOMOI, "", row(404)),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]

@@ -1,0 +1,305 @@
+"""Appraisal teams and assignments (III.3.1): who sits on which team, who appraises what, the gaps.
+
+- The provincial team appraises departments and districts; each district's team its communes.
+- The effective agency of an item is ``services.agency_map``'s: criterion assignment > field
+  assignment > the agency the criteria set names.
+- An item is *covered* when at least one active member of the team holds that agency for the
+  item's field (a role without fields covers every field). Every uncovered item is a gap, listed
+  before appraisal starts.
+- Changing an assignment (Sở Nội vụ coordinator) and setting a team lead (Sở Nội vụ for the
+  provincial team, the district's coordinator for its team) are checked, atomic and audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from parindex.accounts import permissions
+from parindex.accounts.models import Role, RoleAssignment
+from parindex.audit.services import record
+from parindex.core.errors import DomainError, NotAllowed
+from parindex.units.models import PeriodUnit, UnitKind
+
+from . import services
+from .models import Appraisal, Assignment, Team
+
+PROVINCIAL_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
+DISTRICT_KINDS = (UnitKind.COMMUNE,)
+KIND_LABELS = {UnitKind.DEPARTMENT: "Sở, ban, ngành", UnitKind.DISTRICT: "UBND cấp huyện",
+               UnitKind.COMMUNE: "UBND cấp xã"}
+SOURCE_CRITERION, SOURCE_FIELD, SOURCE_SET = "tiêu chí", "lĩnh vực", "bộ tiêu chí"
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+@dataclass
+class Member:
+    user: object
+    grants: list[tuple[str, tuple[str, ...]]]  # (agency, fields — empty for every field)
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def agencies(self) -> list[str]:
+        return [a for a, _ in self.grants]
+
+
+@dataclass
+class Row:
+    """One field or criterion of a criteria set, with its effective agency and whether it is covered."""
+
+    kind: str  # "field" | "criterion"
+    code: str
+    title: str
+    field_code: str
+    agencies: list[str]          # effective agencies of its self items (usually one)
+    source: str                  # where the agency comes from (criterion, field or the set)
+    override: str | None         # the assignment stored at exactly this code
+    uncovered: list[str] = field(default_factory=list)  # self items without a member
+
+    @property
+    def covered(self) -> bool:
+        return not self.uncovered
+
+
+@dataclass
+class Table:
+    unit_kind: str
+    label: str
+    set_id: str
+    agencies: dict[str, str]
+    rows: list[Row]
+    gaps: list[str]
+
+
+@dataclass
+class TeamView:
+    district: PeriodUnit | None
+    team: Team | None
+    members: list[Member]
+    tables: list[Table]
+
+    @property
+    def key(self) -> str:
+        return self.district.code if self.district is not None else ""
+
+    @property
+    def name(self) -> str:
+        return f"Tổ thẩm định {self.district.name}" if self.district is not None else "Tổ thẩm định tỉnh"
+
+    @property
+    def lead(self):
+        return self.team.lead if self.team is not None else None
+
+    @property
+    def lead_is_member(self) -> bool:
+        return self.lead is not None and any(m.user.pk == self.lead.pk for m in self.members)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [g for t in self.tables for g in t.gaps]
+
+
+def criteria_set(period, unit_kind: str):
+    record_ = period.criteria_sets.filter(unit_kind=unit_kind).first()
+    return record_.parsed() if record_ is not None else None
+
+
+def team_assignments(period, district: PeriodUnit | None):
+    """Active appraiser roles on the provincial team (``district`` None) or on one district's team."""
+    qs = RoleAssignment.objects.active().filter(role=Role.APPRAISER).select_related("user")
+    if district is None:
+        return qs.filter(team_district__isnull=True)
+    return qs.filter(team_district_id=district.unit_id)
+
+
+def members_of(period, district: PeriodUnit | None) -> list[Member]:
+    by_user: dict[int, Member] = {}
+    for a in team_assignments(period, district).order_by("user__username", "agency"):
+        by_user.setdefault(a.user_id, Member(a.user, [])).grants.append((a.agency, tuple(a.fields)))
+    return list(by_user.values())
+
+
+def _covers(grants, agency: str, field_code: str) -> bool:
+    return any(a == agency and (not fields or field_code in fields) for a, fields in grants)
+
+
+def assignment_table(period, unit_kind: str, grants, team_name: str) -> Table | None:
+    """Every field and criterion of the kind's set with its effective agency; the gaps of this team."""
+    cset = criteria_set(period, unit_kind)
+    if cset is None:
+        return None
+    overrides = dict(Assignment.objects.filter(period=period, unit_kind=unit_kind).values_list("code", "agency"))
+    effective = services.agency_map(period, unit_kind, cset)
+    rows: list[Row] = []
+    missing: dict[str, list[str]] = {}   # agency → criteria codes without a member
+    for fld in cset.fields:
+        field_items = [i for i in fld.items if not i.is_survey]
+        if not field_items:
+            continue
+        field_row = Row("field", fld.code, fld.title, fld.code,
+                        sorted({effective[i.code] for i in field_items}),
+                        SOURCE_FIELD if fld.code in overrides else SOURCE_SET, overrides.get(fld.code))
+        rows.append(field_row)
+        for crit in fld.criteria:
+            items = [i for i in crit.items if not i.is_survey]
+            if not items:
+                continue
+            source = (SOURCE_CRITERION if crit.code in overrides else SOURCE_FIELD if fld.code in overrides
+                      else SOURCE_SET)
+            row = Row("criterion", crit.code, crit.title, fld.code, sorted({effective[i.code] for i in items}),
+                      source, overrides.get(crit.code))
+            row.uncovered = [i.code for i in items if not _covers(grants, effective[i.code], fld.code)]
+            field_row.uncovered += row.uncovered
+            for i in items:
+                if i.code in row.uncovered:
+                    codes = missing.setdefault(effective[i.code], [])
+                    if crit.code not in codes:
+                        codes.append(crit.code)
+            rows.append(row)
+    held = {a for a, _ in grants}
+    gaps = []
+    for agency, codes in missing.items():
+        name = cset.agencies.get(agency, "")
+        label = f"{agency} ({name})" if name else agency
+        hint = " — thành viên hiện có của cơ quan này không phụ trách các lĩnh vực đó" if agency in held else ""
+        gaps.append(f"{team_name} — {KIND_LABELS[unit_kind]}: Cơ quan {label} chưa có người thẩm định: "
+                    f"tiêu chí {', '.join(codes)}{hint}")
+    return Table(unit_kind, KIND_LABELS[unit_kind], cset.id, dict(cset.agencies), rows, gaps)
+
+
+def overview(period, district: PeriodUnit | None) -> TeamView:
+    team = Team.objects.filter(period=period, district=district).select_related("lead").first()
+    members = members_of(period, district)
+    grants = [(a, frozenset(f)) for m in members for a, f in m.grants]
+    name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
+    kinds = DISTRICT_KINDS if district is not None else PROVINCIAL_KINDS
+    tables = [t for t in (assignment_table(period, k, grants, name) for k in kinds) if t is not None]
+    return TeamView(district, team, members, tables)
+
+
+# -- who may do what ----------------------------------------------------------------------------------
+
+def may_view(user) -> bool:
+    s = permissions.scope_of(user)
+    return s.admin or s.province or bool(s.districts)
+
+
+def visible_team_districts(user, period) -> list[PeriodUnit | None]:
+    """None stands for the provincial team. Sở Nội vụ and the administrator see every team; a district
+    coordinator only their own district's."""
+    s = permissions.scope_of(user)
+    districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).order_by("code")
+    if s.admin or s.province:
+        return [None, *districts]
+    return list(districts.filter(unit_id__in=s.districts))
+
+
+def may_change_assignments(user) -> bool:
+    return permissions.can_manage_periods(user)
+
+
+def may_set_lead(user, district: PeriodUnit | None) -> bool:
+    if district is None:
+        return permissions.can_manage_periods(user)
+    return district.unit_id in permissions.scope_of(user).districts
+
+
+# -- changing -----------------------------------------------------------------------------------------
+
+def _scope_codes(cset) -> dict[str, str]:
+    codes = {}
+    for fld in cset.fields:
+        if any(not i.is_survey for i in fld.items):
+            codes[fld.code] = f"lĩnh vực {fld.code}"
+        for crit in fld.criteria:
+            if any(not i.is_survey for i in crit.items):
+                codes[crit.code] = f"tiêu chí {crit.code}"
+    return codes
+
+
+def _check_scope(period, unit_kind: str, code: str):
+    if unit_kind not in KIND_LABELS:
+        raise DomainError(f"Loại đơn vị «{unit_kind}» không hợp lệ")
+    cset = criteria_set(period, unit_kind)
+    if cset is None:
+        raise DomainError(f"Kỳ {period.year} chưa có bộ tiêu chí cho {KIND_LABELS[unit_kind]}")
+    if code not in _scope_codes(cset):
+        raise DomainError(f"Bộ tiêu chí {cset.id} không có lĩnh vực hoặc tiêu chí tự đánh giá mã «{code}»")
+    return cset
+
+
+def _started(period, unit_kind: str) -> int:
+    return Appraisal.objects.filter(assessment__period_unit__period=period,
+                                    assessment__period_unit__kind=unit_kind).count()
+
+
+def change_assignment(period, unit_kind: str, code: str, agency: str, *, actor, request=None) -> Assignment:
+    """Assign a field or a criterion of one unit kind to a member agency of the criteria set."""
+    if not may_change_assignments(actor):
+        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định")
+    code, agency = (code or "").strip(), (agency or "").strip()
+    cset = _check_scope(period, unit_kind, code)
+    if agency not in cset.agencies:
+        allowed = "; ".join(f"{k} ({v})" for k, v in cset.agencies.items())
+        raise DomainError(f"Cơ quan «{agency or '(trống)'}» không thuộc danh sách cơ quan thẩm định của bộ tiêu chí "
+                          f"{cset.id}; chọn một trong: {allowed}")
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().filter(period=period, unit_kind=unit_kind, code=code).first()
+        if current is not None and current.agency == agency:
+            return current
+        before = {"unit_kind": unit_kind, "code": code, "agency": current.agency if current else None}
+        if current is None:
+            current = Assignment.objects.create(period=period, unit_kind=unit_kind, code=code, agency=agency)
+        else:
+            current.agency = agency
+            current.save(update_fields=["agency"])
+        record("appraisal.assignment_changed", current, actor=actor, request=request, before=before,
+               after={"unit_kind": unit_kind, "code": code, "agency": agency,
+                      "appraisals_started": _started(period, unit_kind)})
+    return current
+
+
+def reset_assignment(period, unit_kind: str, code: str, *, actor, request=None) -> bool:
+    """Remove the assignment at this code: the field's assignment or the set's own agency applies again."""
+    if not may_change_assignments(actor):
+        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định")
+    code = (code or "").strip()
+    _check_scope(period, unit_kind, code)
+    with transaction.atomic():
+        current = Assignment.objects.select_for_update().filter(period=period, unit_kind=unit_kind, code=code).first()
+        if current is None:
+            return False
+        record("appraisal.assignment_changed", current, actor=actor, request=request,
+               before={"unit_kind": unit_kind, "code": code, "agency": current.agency},
+               after={"unit_kind": unit_kind, "code": code, "agency": None,
+                      "appraisals_started": _started(period, unit_kind)})
+        current.delete()
+    return True
+
+
+def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) -> Team:
+    """The team lead (who finalizes results) must be a member of that team."""
+    if not may_set_lead(actor, district):
+        who = "điều phối viên Sở Nội vụ" if district is None else f"điều phối viên của {district.name}"
+        raise NotAllowed(f"Chỉ {who} chọn tổ trưởng của tổ này")
+    if district is not None and (district.kind != UnitKind.DISTRICT or district.period_id != period.pk):
+        raise DomainError("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá")
+    name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
+    if user is None or not team_assignments(period, district).filter(user=user).exists():
+        raise DomainError(f"Tổ trưởng phải là thành viên của {name}")
+    with transaction.atomic():
+        team, _ = Team.objects.get_or_create(period=period, district=district)
+        team = Team.objects.select_for_update().select_related("lead").get(pk=team.pk)
+        if team.lead_id == user.pk:
+            return team
+        before = {"lead": team.lead.get_username() if team.lead_id else None}
+        team.lead = user
+        team.save(update_fields=["lead"])
+        record("appraisal.lead_set", team, actor=actor, request=request, before=before,
+               after={"lead": user.get_username()})
+    return team
