@@ -65,7 +65,8 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           f"{late} xã quá hạn", reverse("board:board", args=[year, "xa"]) + f"?huyen={district.code}",
                           format_instant(period.commune_self_due), urgent=late > 0))
         items.append(Todo("district", f"{district.name}: thẩm định và công bố Chỉ số cấp xã",
-                          reverse("board:commune_summary", args=[year]), format_instant(period.district_publish_due)))
+                          reverse("publication:district", args=[year, district.code]),
+                          format_instant(period.district_publish_due)))
     own = PeriodUnit.objects.filter(period=period, unit_id__in=s.officer_of | s.head_of)
     for unit in own.select_related("period").prefetch_related("extensions"):
         row = row_for(unit, now)
@@ -76,7 +77,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           f"{row.deadline_text} ({row.left_text})", urgent=row.overdue))
     if s.provincial_appraiser or s.district_teams:
         items.append(Todo("appraiser", "Thẩm định kết quả tự đánh giá của các đơn vị được phân công",
-                          reverse("board:board", args=[year, "tinh" if s.provincial_appraiser else "xa"]),
+                          reverse("appraisal:list", args=[year]),
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"
                           if s.provincial_appraiser else format_instant(period.district_publish_due)))
     if s.surveyor:

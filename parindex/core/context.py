@@ -14,6 +14,11 @@ def navigation(request):
         scope = permissions.scope_of(user)
         if scope.admin or scope.roles:
             items.append((_("Kỳ đánh giá"), reverse("periods:list")))
+        if scope.provincial_appraiser or scope.district_teams or scope.province or scope.districts:
+            from parindex.board.todo import current_period
+            period = current_period()
+            if period is not None:
+                items.append((_("Thẩm định"), reverse("appraisal:list", args=[period.year])))
         if permissions.can_view_admin(user):
             items.append((_("Quản trị"), reverse("admin:index")))
     return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None}
