@@ -18,7 +18,7 @@ def main(repeat: int = 40) -> None:
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
@@ -26,6 +26,7 @@ def main(repeat: int = 40) -> None:
         _run(repeat)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
 
 
 def _run(repeat: int) -> None:

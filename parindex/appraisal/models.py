@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parindex.core import clock
+
 
 class Team(models.Model):
     period = models.ForeignKey("periods.Period", on_delete=models.CASCADE, related_name="teams")
@@ -114,7 +116,7 @@ class ExplanationEvidence(models.Model):
     evidence = models.ForeignKey("assessments.Evidence", on_delete=models.PROTECT, related_name="+")
     location = models.CharField(max_length=200, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return f"{self.item.item_code}: {self.evidence}"
