@@ -51,6 +51,7 @@ CYCLE_ACCOUNTS = [
     ("snv.totruong", "Tổ trưởng tổ thẩm định tỉnh: mọi cơ quan, chốt kết quả sở, huyện"),
     ("nganson.noivu", "Phòng Nội vụ huyện Ngân Sơn: kết quả cấp xã đã công bố"),
     ("nganson.thamdinh", "Tổ trưởng tổ thẩm định huyện Ngân Sơn"),
+    ("chomoi.totruong", "Tổ trưởng tổ thẩm định huyện Chợ Mới, mọi cơ quan (13/14 xã đã chốt; còn xã Hòa Mục)"),
     ("skhdt.canbo", "Cán bộ Sở Kế hoạch và Đầu tư (đã nộp, chờ thẩm định)"),
 ]
 

@@ -28,6 +28,7 @@ CYCLE_DISTRICT = "062"  # Huyện Ngân Sơn, 10 communes
 DISTRICT_AGENCIES = ("PNV", "PTP", "VPHU", "PTCKH", "PVHTT")
 PROVINCIAL_AGENCIES = ("VPUBND", "SNV", "STP", "STC", "STTTT", "SKHCN")
 SUBMITTED_DEPARTMENTS = ("SKHDT", "SCT", "SXD", "SGTVT")
+OPEN_DISTRICT, OPEN_COMMUNE = "065", "02098"  # Huyện Chợ Mới, xã Hòa Mục
 
 
 def _user(username: str, full_name: str, password: str):
@@ -98,6 +99,30 @@ def run(period, password: str) -> list[str]:
 
     rng = random.Random(2021)  # noqa: S311 - demo scores, not security
     communes = list(district.children.filter(kind=UnitKind.COMMUNE).order_by("code"))
+    _finish_communes(communes, lead, password, rng)
+    if publication.latest(period, f"district:{CYCLE_DISTRICT}") is None:
+        publication.publish_communes(district, actor=coordinator)
+        log.append("Huyện Ngân Sơn: 10 xã đã tự đánh giá, thẩm định, chốt và công bố")
+
+    # Chợ Mới: every commune but xã Hòa Mục is finalized, so a newcomer can run Hòa Mục's whole
+    # cycle by hand (self-assessment → appraisal → finalization) and then publish the district.
+    chomoi = PeriodUnit.objects.get(period=period, code=OPEN_DISTRICT)
+    chomoi_lead = _user("chomoi.totruong", "Tổ trưởng tổ thẩm định huyện Chợ Mới", password)
+    for agency in DISTRICT_AGENCIES:
+        grant_role(chomoi_lead, Role.APPRAISER, actor=None, agency=agency,
+                   team_district=Unit.objects.get(key=f"gso:{OPEN_DISTRICT}"), reason="Dữ liệu demo")
+    chomoi_team, _ = Team.objects.get_or_create(period=period, district=chomoi)
+    if chomoi_team.lead_id is None:
+        chomoi_team.lead = chomoi_lead
+        chomoi_team.save()
+    others = list(chomoi.children.filter(kind=UnitKind.COMMUNE).exclude(code=OPEN_COMMUNE).order_by("code"))
+    if any(c.state != "appraised" for c in others):
+        _finish_communes(others, chomoi_lead, password, rng)
+        log.append(f"Huyện Chợ Mới: {len(others)} xã đã chốt kết quả; xã Hòa Mục chờ tự đánh giá")
+    return _departments(period, password, rng, log)
+
+
+def _finish_communes(communes, lead, password: str, rng: random.Random) -> None:
     for commune in communes:
         officer = _user(f"xa{commune.code}.canbo", f"Công chức {commune.name}", password)
         head = _user(f"xa{commune.code}.chutich", f"Chủ tịch {commune.name}", password)
@@ -118,10 +143,9 @@ def run(period, password: str) -> list[str]:
             appraisal_services.close_explanation(appraisal, actor=lead)
             appraisal_services.confirm_unchanged(appraisal, actor=lead)
             appraisal_services.finalize(appraisal, actor=lead)
-    if publication.latest(period, f"district:{CYCLE_DISTRICT}") is None:
-        publication.publish_communes(district, actor=coordinator)
-        log.append("Huyện Ngân Sơn: 10 xã đã tự đánh giá, thẩm định, chốt và công bố")
 
+
+def _departments(period, password: str, rng: random.Random, log: list[str]) -> list[str]:
     submitted = []
     for code in SUBMITTED_DEPARTMENTS:
         unit = PeriodUnit.objects.get(period=period, code=code)

@@ -22,7 +22,10 @@ def test_the_demo_runs_a_commune_cycle_to_publication_through_the_services(crite
     submitted = Assessment.objects.filter(period_unit__code__in=["SKHDT", "SCT", "SXD", "SGTVT"],
                                           status=Status.SUBMITTED)
     assert submitted.count() == 4
-    assert AuditEntry.objects.filter(action="appraisal.finalized").count() == 10
+    assert AuditEntry.objects.filter(action="appraisal.finalized").count() == 10 + 13
+    chomoi = dict(PeriodUnit.objects.filter(parent__code="065").values_list("code", "state"))
+    assert chomoi.pop("02098") == WorkState.NOT_STARTED  # left for the newcomer
+    assert set(chomoi.values()) == {WorkState.APPRAISED}
     entries = AuditEntry.objects.count()
     demo.setup(NOW)  # idempotent
     assert AuditEntry.objects.count() == entries
