@@ -294,7 +294,7 @@ def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) 
         raise DomainError(f"Tổ trưởng phải là thành viên của {name}")
     with transaction.atomic():
         team, _ = Team.objects.get_or_create(period=period, district=district)
-        team = Team.objects.select_for_update().select_related("lead").get(pk=team.pk)
+        team = Team.objects.select_for_update(of=("self",)).select_related("lead").get(pk=team.pk)
         if team.lead_id == user.pk:
             return team
         before = {"lead": team.lead.get_username() if team.lead_id else None}

@@ -87,7 +87,7 @@ def item_views(assessment: Assessment) -> dict[str, ItemView]:
     cset = criteria_of(assessment)
     scores = {s.item_code: s for s in assessment.scores.all()}
     links: dict[int, list[ItemEvidence]] = {}
-    for link in ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence"):
+    for link in ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence").order_by("id"):
         links.setdefault(link.score_id, []).append(link)
     views = {}
     for item in cset.items:
