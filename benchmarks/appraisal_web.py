@@ -8,27 +8,13 @@ The world builder ``submit_province`` is shared with tests/appraisal/test_worksp
 
 from __future__ import annotations
 
-import os
-import statistics
-import time
 from datetime import datetime
+
+from .pages import on_throwaway_db, time_page
 
 
 def main(repeat: int = 40) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        _run(repeat)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    on_throwaway_db(_run, repeat)
 
 
 def _people(unit):
@@ -118,17 +104,7 @@ def _run(repeat: int) -> None:
     client = Client()
     client.force_login(appraiser)
     target = f"/ky/{period.year}/tham-dinh/"
-    client.get(target)  # warm caches (criteria-set parse)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(target)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    times.sort()
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"appraisers' list, 27 submitted units (stc.thamdinh): p50 {statistics.median(times) * 1000:.0f} ms, "
-          f"p95 {p95 * 1000:.0f} ms over {repeat} requests [target < 150 ms]")
+    time_page(client, "appraisers' list, 27 submitted units (stc.thamdinh)", target, repeat)
     clock.freeze(None)
 
 

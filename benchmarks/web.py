@@ -6,27 +6,13 @@ Run by `make bench` after the rulebook figures. Target: the score sheet of the l
 
 from __future__ import annotations
 
-import os
-import statistics
-import time
 from datetime import datetime
+
+from .pages import on_throwaway_db, time_page
 
 
 def main(repeat: int = 40) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        _run(repeat)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    on_throwaway_db(_run, repeat)
 
 
 def _run(repeat: int) -> None:
@@ -59,17 +45,7 @@ def _run(repeat: int) -> None:
                          ("status board, 108 communes", "/ky/2021/bang-theo-doi/xa/")):
         if "bang-theo-doi" in target:
             client.force_login(get_user_model().objects.get(username="snv.dieuphoi"))
-        client.get(target)  # warm caches (criteria-set parse)
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            response = client.get(target)
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200
-        times.sort()
-        p95 = times[int(len(times) * 0.95) - 1]
-        print(f"{name}: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
-              f"over {repeat} requests [target < 150 ms]")
+        time_page(client, name, target, repeat)
     clock.freeze(None)
 
 

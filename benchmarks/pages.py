@@ -1,0 +1,40 @@
+"""Shared by the page benchmarks: a throwaway test database, and p50/p95 of one page."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+
+def on_throwaway_db(run, repeat: int) -> None:
+    """Set Django up with the test settings, run ``run(repeat)`` on a fresh test database, drop it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        run(repeat)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def time_page(client, name: str, target: str, repeat: int, target_ms: int = 150) -> None:
+    """GET ``target`` once to warm caches, then ``repeat`` times; print p50 and p95."""
+    client.get(target)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(target)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"{name}: p50 {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+          f"over {repeat} requests [target < {target_ms} ms]")
