@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parindex.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
