@@ -6,12 +6,14 @@ The parsed tree is never stored twice: ``parsed()`` reads it back through the ru
 
 from __future__ import annotations
 
-from functools import lru_cache
+import sys
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parindex.rulebook import CriteriaSet, loads
+from parindex.rulebook.bounded import bounded_cache
+from parindex.rulebook.registry import SETS_CACHE_BYTES, parsed_size
 
 UNIT_KIND_CHOICES = [
     ("department", _("Sở, ban, ngành")),
@@ -24,7 +26,13 @@ PROVENANCE_CHOICES = [
 ]
 
 
-@lru_cache(maxsize=32)
+def _entry_size(args: tuple, value: CriteriaSet) -> int:
+    """The key holds the YAML text itself; the parsed tree is estimated from its size."""
+    sha256, source, name = args
+    return sys.getsizeof(sha256) + sys.getsizeof(source) + sys.getsizeof(name) + parsed_size(len(source.encode()))
+
+
+@bounded_cache(SETS_CACHE_BYTES, _entry_size)  # by bytes, not by count (docs/security.md, "Memory")
 def _parse(sha256: str, source: str, name: str) -> CriteriaSet:
     return loads(source, name)
 

@@ -18,10 +18,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
+from .bounded import bounded_cache
 from .model import CriteriaSet
-from .numbers import HUNDRED, NotANumber, decimal_places, format_vi, parse_decimal, round_index
+from .numbers import (
+    HUNDRED,
+    MAX_SCORE_CHARS,
+    NotANumber,
+    decimal_places,
+    format_vi,
+    parse_decimal,
+    round_index,
+    shorten,
+)
 
 SURVEY_MAX_DECIMALS = 4
 
@@ -64,9 +73,17 @@ class UnitScore:
     warnings: list[str]
 
 
-@lru_cache(maxsize=65536)
+# ~1,500 distinct texts of at most MAX_SCORE_CHARS; bounded by bytes (docs/security.md, "Memory").
+SCORE_CACHE_BYTES = 256 * 1024
+
+
+@bounded_cache(SCORE_CACHE_BYTES)
 def _parse_cached(raw: str) -> Decimal:
-    """Scores repeat ("0.5", "1"): parse each distinct text once. Decimals are immutable."""
+    """Scores repeat ("0.5", "1"): parse each distinct text once. Decimals are immutable.
+
+    Only text of at most ``MAX_SCORE_CHARS`` reaches here (``validate_scores`` refuses longer
+    text first), and refused text raises, so it is never stored.
+    """
     return parse_decimal(raw)
 
 
@@ -80,7 +97,11 @@ def validate_scores(cset: CriteriaSet, scores: Mapping[str, object], unit: str) 
     for code, raw in scores.items():
         item = cset.items_by_code.get(code)
         if item is None:
-            errors.append(f"{unit}: không có tiêu chí mã «{code}» trong bộ tiêu chí {cset.id}")
+            errors.append(f"{unit}: không có tiêu chí mã «{shorten(str(code))}» trong bộ tiêu chí {cset.id}")
+            continue
+        if isinstance(raw, str) and len(raw) > MAX_SCORE_CHARS:  # before any parsing or caching
+            errors.append(f"{unit}: tiêu chí {code}: giá trị «{shorten(raw)}» dài {len(raw)} ký tự, tối đa "
+                          f"{MAX_SCORE_CHARS} ký tự — cho phép: {item.allowed_description()}")
             continue
         try:
             value = _parse_cached(raw) if isinstance(raw, str) else parse_decimal(raw)

@@ -14,9 +14,22 @@ HUNDRED = Decimal(100)
 
 _NUMBER = re.compile(r"^\s*([+-]?)(\d+)(?:[.,](\d+))?\s*$")
 
+# The longest score text read at all: "12,3456" needs 7; 20 leaves room for spaces around it.
+# Longer text is refused before parsing or caching (docs/security.md, "Memory").
+MAX_SCORE_CHARS = 20
+
 
 class NotANumber(ValueError):
     """The text is not a decimal number."""
+
+
+class TooLong(NotANumber):
+    """The text is longer than ``MAX_SCORE_CHARS``: refused without being parsed."""
+
+
+def shorten(raw: str, limit: int = MAX_SCORE_CHARS) -> str:
+    """The start of a (possibly huge) value for a message: "12345678901234567890…"."""
+    return raw if len(raw) <= limit else raw[:limit] + "…"
 
 
 def parse_decimal(raw: object) -> Decimal:
@@ -35,6 +48,8 @@ def parse_decimal(raw: object) -> Decimal:
         return Decimal(raw)
     if not isinstance(raw, str):
         raise NotANumber(repr(raw))
+    if len(raw) > MAX_SCORE_CHARS:
+        raise TooLong(shorten(raw))
     match = _NUMBER.match(raw)
     if not match:
         raise NotANumber(raw)

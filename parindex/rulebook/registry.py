@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
+import sys
 from pathlib import Path
 
+from .bounded import bounded_cache
 from .loader import load
 from .model import CriteriaSet
 
@@ -15,7 +16,27 @@ def shipped_paths() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
 
 
-@cache
+# A parsed set takes about 4.4 bytes of Python objects per byte of YAML (measured on the shipped
+# sets); charge 8 to stay on the safe side. Bounded by bytes (docs/security.md, "Memory").
+PARSED_BYTES_PER_SOURCE_BYTE = 8
+SETS_CACHE_BYTES = 32 * 1024 * 1024
+
+
+def parsed_size(source_bytes: int) -> int:
+    """Estimated memory of a parsed criteria set whose YAML has ``source_bytes`` bytes."""
+    return PARSED_BYTES_PER_SOURCE_BYTE * source_bytes
+
+
+def _file_entry_size(args: tuple, value: CriteriaSet) -> int:
+    path = args[0]
+    try:
+        source_bytes = Path(path).stat().st_size
+    except OSError:
+        source_bytes = 0
+    return sys.getsizeof(path) + parsed_size(source_bytes)
+
+
+@bounded_cache(SETS_CACHE_BYTES, _file_entry_size)
 def _load_cached(path: str, mtime_ns: int) -> CriteriaSet:
     return load(path)
 
