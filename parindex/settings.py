@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -178,3 +179,50 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},  # chatty at INFO
                 "fontTools": {"level": "WARNING"}},
 }
+
+# -- security hardening (issue 8 §3; docs/security.md) ------------------------------------------
+# Login lockout behind a reverse proxy: BEHIND_PROXY=1 and PROXY_COUNT (the number of proxies
+# that each append to X-Forwarded-For). Then django-axes reads the client's address from that
+# header only (the PROXY_COUNT-th entry from the right); otherwise from REMOTE_ADDR only.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT must be at least 1")
+AXES_CLIENT_IP_CALLABLE = "parindex.accounts.client_ip.client_ip"
+
+# Content-Security-Policy (django-csp 4): no inline script at all; inline <style> only with the
+# request's nonce (the documents' styles, shared with their PDF); no framing; forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],  # 'nonce-…' when the page used request.csp_nonce, else dropped
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Powerful browser features this site never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
+# Outermost after SecurityMiddleware: the CSP header is written after LanguageMiddleware has
+# rendered the page (so the page's nonce is known).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "parindex.core.headers.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+
+# SQLite with several people saving at once: writers queue for the lock (BEGIN IMMEDIATE, wait up
+# to 20 s) instead of failing with "database is locked"; WAL lets readers go on during a write.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
