@@ -35,6 +35,8 @@ from .models import Appraisal, Stage, Team
 
 ZERO = Decimal(0)
 SHEET = "Biên bản thẩm định"
+ROUND1_HIDDEN = ("Điểm và nhận xét vòng 1 được gửi đến đơn vị khi điều phối viên mở vòng giải trình; "
+                 "đến lúc đó biên bản của đơn vị chưa hiện các cột này")
 
 
 # -- the data ---------------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ class Minutes:
     maximum: Decimal
     survey_max: Decimal
     self_total: Decimal
-    round1_total: Decimal
+    round1_total: Decimal | None
     final_total: Decimal
     difference_total: Decimal
     missing_final: int
@@ -107,6 +109,7 @@ class Minutes:
     final_to: datetime | None
     finalized_at: datetime | None
     issued: date
+    round1_hidden: bool = False  # the unit reads round 1 only once the explanation round is open
 
     @property
     def unit_name(self) -> str:
@@ -150,8 +153,41 @@ def _team(unit: PeriodUnit) -> Team | None:
     return Team.objects.filter(period=unit.period, district=district).select_related("lead").first()
 
 
+def on_appraising_side(user, unit: PeriodUnit) -> bool:
+    """The administrator, Sở Nội vụ, and for a commune its district's coordinator and team; for a
+    department or district the provincial team. Everyone else who may open the minutes (the unit's
+    officers and head, a district's own people for the district itself) is the unit's side."""
+    s = permissions.scope_of(user)
+    if s.admin or s.province:
+        return True
+    if unit.kind == UnitKind.COMMUNE:
+        return unit.parent.unit_id in (s.districts | s.district_teams)
+    return s.provincial_appraiser
+
+
+def round1_visible(user, unit: PeriodUnit, appraisal: Appraisal) -> bool:
+    """Round-1 points and comments reach the unit when the coordinator opens the explanation round
+    (stage EXPLANATION and after); the appraisers, the lead and the coordinators read them at once.
+    Every member of the team reads every item, whatever the agencies they appraise (docs/security.md)."""
+    return services.stage_now(appraisal) != Stage.ROUND1 or on_appraising_side(user, unit)
+
+
+def _hide_round1(data: Minutes) -> Minutes:
+    for line in data.lines:
+        line.round1, line.round1_comment = None, ""
+    data.round1_total, data.round1_hidden = None, True
+    return data
+
+
+def minutes_for(user, appraisal: Appraisal) -> Minutes:
+    """The minutes as this person may read them (see ``round1_visible``)."""
+    data = minutes_data(appraisal)
+    return data if round1_visible(user, data.unit, appraisal) else _hide_round1(data)
+
+
 def minutes_data(appraisal: Appraisal) -> Minutes:
-    """The minutes of one appraisal, from the submitted snapshot and the rounds' columns."""
+    """The minutes of one appraisal, from the submitted snapshot and the rounds' columns (everything:
+    callers that show them to a person go through ``minutes_for``)."""
     assessment = appraisal.assessment
     unit = assessment.period_unit
     cset = assessment.criteria_set.parsed()
@@ -245,7 +281,7 @@ def _file_data(request, year: int, code: str) -> Minutes:
     appraisal = _appraisal(unit)
     if appraisal is None:
         raise Http404(f"{unit.name} chưa được thẩm định: chưa có biên bản")
-    return minutes_data(appraisal)
+    return minutes_for(request.user, appraisal)
 
 
 def _filename(data: Minutes, ext: str) -> str:
@@ -258,7 +294,7 @@ def minutes_page(request, year: int, code: str):
     appraisal = _appraisal(unit)
     assessment = Assessment.objects.filter(period_unit=unit).first()
     return render(request, "appraisal/minutes.html", {
-        "unit": unit, "period": unit.period, "data": minutes_data(appraisal) if appraisal else None,
+        "unit": unit, "period": unit.period, "data": minutes_for(request.user, appraisal) if appraisal else None,
         "assessment": assessment})
 
 
@@ -303,6 +339,8 @@ def _header(ws, data: Minutes) -> int:
              ("Thành viên đã thẩm định", "; ".join(f"{a.name} ({', '.join(a.agencies)})" for a in data.appraisers)
               or "chưa có"),
              ("Giai đoạn", data.stage_label + ("" if data.finalized else " — bản dự thảo, chưa chốt"))]
+    if data.round1_hidden:
+        facts.append(("Thẩm định vòng 1", ROUND1_HIDDEN))
     facts += data.dates
     facts += [("Điểm tự chấm", data.self_total), ("Điểm thẩm định", data.final_total),
               ("Chênh lệch", data.difference_total), ("Điểm tối đa phần tự đánh giá", data.maximum)]
