@@ -13,12 +13,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from time import monotonic
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.xml import DEFUSEDXML
 
 from parindex.core.errors import DomainError
 from parindex.rulebook.model import SURVEY_EVIDENCE, CriteriaSet, Item
@@ -35,8 +37,18 @@ COLUMNS = (("TT", 16), ("Nội dung", 60), ("Điểm tối đa", 12), ("Điểm 
 TOTAL_LABEL = "TỔNG ĐIỂM TỰ ĐÁNH GIÁ"
 NUMBER_FORMAT = "0.00##"
 MAX_ROWS = 2000
-MAX_UNZIPPED = 100 * 1024 * 1024
 CELL_MAX = 32767
+# Reading a file (docs/security.md, "Excel import"): its XML goes through defusedxml (no entities,
+# no external references); the unzipped size is capped at a multiple of this unit's own template
+# plus room for every self item's text cells filled to Excel's limit; members are counted, a
+# member that inflates more than MAX_RATIO times is a zip bomb; reading stops after PARSE_SECONDS.
+TEMPLATE_FACTOR = 10
+TEXT_CELL_BYTES = CELL_MAX * 3  # a full cell of Vietnamese text in UTF-8
+MAX_MEMBERS = 100
+MAX_RATIO = 100
+PARSE_SECONDS = 15
+BROKEN = ("Tệp không phải tệp Excel .xlsx hoặc đã bị hỏng, không đọc được; "
+          "hãy dùng mẫu Excel tải từ hệ thống")
 NO_SUPPORT = "Không có tài liệu kiểm chứng, không có giải trình — tổ thẩm định sẽ cho 0 điểm (mục III.3.2.b)"
 
 
@@ -283,7 +295,36 @@ def export(assessment: Assessment) -> bytes:
 
 # -- parse ----------------------------------------------------------------------------------------
 
-def _open(data: bytes):
+def unzipped_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def max_unzipped(assessment: Assessment) -> int:
+    """A few times this unit's template, plus every self item's explanation filled to Excel's limit."""
+    items = sum(1 for item in services.criteria_of(assessment).items if not item.is_survey)
+    return TEMPLATE_FACTOR * unzipped_size(export(assessment)) + items * TEXT_CELL_BYTES
+
+
+def _check_archive(archive: zipfile.ZipFile, limit: int) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise DomainError(f"Tệp Excel có {len(infos)} thành phần, mẫu chỉ có khoảng 10 (tối đa {MAX_MEMBERS}); "
+                          "hãy dùng mẫu Excel tải từ hệ thống")
+    total = sum(info.file_size for info in infos)
+    if total > limit:
+        raise DomainError(f"Tệp Excel giải nén ra {total / 1048576:.1f} MB, tối đa {limit / 1048576:.1f} MB "
+                          "(vài lần mẫu của đơn vị); hãy dùng mẫu Excel tải từ hệ thống")
+    for info in infos:
+        ratio = info.file_size // max(info.compress_size, 1)
+        if ratio > MAX_RATIO and info.file_size > 1048576:
+            raise DomainError(f"Thành phần «{info.filename[:80]}» của tệp Excel nén {ratio} lần, tối đa {MAX_RATIO} "
+                              "lần: tệp không phải bảng tính bình thường, không đọc")
+
+
+def _open(data: bytes, limit: int):
+    if not DEFUSEDXML:  # openpyxl reads through defusedxml only when it is installed and not switched off
+        raise DomainError("Máy chủ chưa cài defusedxml nên không nhận tệp Excel; hãy báo quản trị hệ thống")
     if not data:
         raise DomainError("Tệp rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã tải từ hệ thống")
     if len(data) > files.max_bytes():
@@ -295,16 +336,14 @@ def _open(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                raise DomainError("Tệp Excel giải nén ra quá lớn, không đọc được")
+            _check_archive(archive, limit)
         if "mimetype" in names and "xl/workbook.xml" not in names:
             raise DomainError("Tệp là bảng tính OpenDocument (.ods), không phải .xlsx; hãy lưu lại dạng Excel (.xlsx)")
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except DomainError:
         raise
     except Exception:  # noqa: BLE001 - any unreadable content gets the same clear answer
-        raise DomainError("Tệp không phải tệp Excel .xlsx hoặc đã bị hỏng, không đọc được; "
-                          "hãy dùng mẫu Excel tải từ hệ thống") from None
+        raise DomainError(BROKEN) from None
 
 
 def _str(value) -> str:
@@ -317,7 +356,7 @@ def _meta(wb) -> tuple[dict[str, str], list[str]]:
     """The hidden sheet: key → value rows down to "items", then the item codes one per row."""
     meta: dict[str, str] = {}
     codes: list[str] = []
-    for key, value in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
+    for key, value in wb[META_SHEET].iter_rows(max_row=MAX_ROWS, min_col=1, max_col=2, values_only=True):
         if "items" in meta and _str(key):
             codes.append(_str(key))
         elif _str(key):
@@ -388,15 +427,29 @@ def _fail(errors: list[str]):
 
 
 def parse(assessment: Assessment, data: bytes) -> dict[str, tuple[str, str]]:
-    """Every self item's (points text or '', explanation) from a filled sheet; DomainError lists every problem."""
-    wb = _open(data)
+    """Every self item's (points text or '', explanation) from a filled sheet; DomainError lists every problem.
+
+    The sheets are read lazily (openpyxl's read-only mode): malformed XML, a truncated member or a
+    forbidden entity surfaces while reading rows, so reading and checking happen inside one guard.
+    """
+    wb = _open(data, max_unzipped(assessment))
     try:
-        return _parse(assessment, wb)
+        return _parse(assessment, wb, monotonic() + PARSE_SECONDS)
+    except DomainError:
+        raise
+    except Exception:  # noqa: BLE001 - malformed content found while reading: the same clear answer
+        raise DomainError(BROKEN) from None
     finally:
         wb.close()
 
 
-def _parse(assessment: Assessment, wb) -> dict[str, tuple[str, str]]:
+def _in_time(deadline: float) -> None:
+    if monotonic() > deadline:
+        raise DomainError(f"Đọc tệp Excel quá {PARSE_SECONDS} giây (tệp quá phức tạp so với mẫu), đã dừng; "
+                          "chưa nhập điểm nào, hãy dùng mẫu Excel tải từ hệ thống")
+
+
+def _parse(assessment: Assessment, wb, deadline: float) -> dict[str, tuple[str, str]]:
     cset = services.criteria_of(assessment)
     unit_prefix = f"{assessment.period_unit.name}: "  # the row number says enough: drop the unit's name
     if SHEET not in wb.sheetnames:
@@ -412,6 +465,7 @@ def _parse(assessment: Assessment, wb) -> dict[str, tuple[str, str]]:
     seen: dict[str, int] = {}
     result: dict[str, tuple[str, str]] = {}
     for r, row in enumerate(ws.iter_rows(min_row=head + 1, max_col=6), start=head + 1):
+        _in_time(deadline)
         if r > head + MAX_ROWS:
             errors.append(f"Trang «{SHEET}» có hơn {MAX_ROWS} dòng, nhiều hơn mẫu rất nhiều; chỉ đọc đến dòng {r - 1}")
             break
