@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parindex.core import clock
+from parindex.core.lengths import LengthChecked
 
 
 class Team(models.Model):
@@ -109,8 +110,11 @@ class ItemAppraisal(models.Model):
         return f"{self.item_code}: {self.round1_points} → {self.final_points}"
 
 
-class ExplanationEvidence(models.Model):
-    """Evidence the unit added to an item during the explanation round."""
+class ExplanationEvidence(LengthChecked, models.Model):
+    """Evidence the unit added to an item during the explanation round (the location's length is
+    checked on save, with a clear message, on both databases)."""
+
+    length_labels = {"location": _("Vị trí trong tài liệu")}
 
     item = models.ForeignKey(ItemAppraisal, on_delete=models.CASCADE, related_name="added_evidence")
     evidence = models.ForeignKey("assessments.Evidence", on_delete=models.PROTECT, related_name="+")

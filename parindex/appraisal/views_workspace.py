@@ -497,7 +497,9 @@ def _back_explanation(unit, anchor: str = ""):
 class AddEvidenceForm(forms.Form):
     evidence = forms.IntegerField(required=False)
     file = forms.FileField(required=False, allow_empty_file=True)
-    location = forms.CharField(required=False, max_length=200)
+    # no max_length here: an invalid form would drop the text silently; ExplanationEvidence.save refuses
+    # a location longer than its column with a clear message (parindex.core.lengths)
+    location = forms.CharField(required=False)
 
 
 @login_required

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.core.lengths import char_field, limit_of, too_long
 from parindex.periods.forms import DateTimeLocalInput
+
+from .models import Evidence, Participant
 
 
 class UploadForm(forms.Form):
@@ -10,12 +13,12 @@ class UploadForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    number = forms.CharField(label=_("Số hiệu"), max_length=100, required=False)
+    number = char_field(_("Số hiệu"), limit_of(Evidence, "number"), required=False)
     issued_on = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                 widget=forms.DateInput(attrs={"type": "date"}),
                                 error_messages={"invalid": _("Ngày không hợp lệ, nhập dạng ngày/tháng/năm")})
-    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
-    summary = forms.CharField(label=_("Trích yếu"), max_length=500, required=False)
+    issuer = char_field(_("Cơ quan ban hành"), limit_of(Evidence, "issuer"), required=False)
+    summary = char_field(_("Trích yếu"), limit_of(Evidence, "summary"), required=False)
 
 
 class ParticipantsForm(forms.Form):
@@ -29,14 +32,20 @@ class ParticipantsForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 6}))
 
     def clean_rows(self):
-        rows = []
+        rows, errors = [], []
         for n, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
             if not line.strip():
                 continue
             if ";" not in line:
                 raise forms.ValidationError(f"Dòng {n}: cần dạng «Họ và tên; Chức vụ»")
-            name, position = line.split(";", 1)
-            rows.append((name.strip(), position.strip()))
+            name, position = (part.strip() for part in line.split(";", 1))
+            for label, value, field in ((_("họ và tên"), name, "name"), (_("chức vụ"), position, "position")):
+                message = too_long(label, value, limit_of(Participant, field))
+                if message:
+                    errors.append(f"Dòng {n}: {message}")
+            rows.append((name, position))
+        if errors:
+            raise forms.ValidationError(errors)
         return rows
 
 

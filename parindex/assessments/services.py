@@ -20,6 +20,7 @@ from parindex.accounts import permissions
 from parindex.audit.services import record
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
+from parindex.core.lengths import limit_of, require_lengths
 from parindex.periods import services as period_services
 from parindex.rulebook import ScoreError
 from parindex.rulebook.engine import validate_scores
@@ -234,6 +235,9 @@ def add_document(assessment: Assessment, *, number: str, issued_on, issuer: str,
                if not value]
     if missing:
         raise DomainError(f"Văn bản kiểm chứng thiếu: {', '.join(missing)}")
+    require_lengths([("Số hiệu", number, limit_of(Evidence, "number")),
+                     ("Cơ quan ban hành", issuer, limit_of(Evidence, "issuer")),
+                     ("Trích yếu", summary, limit_of(Evidence, "summary"))])
     with transaction.atomic():
         evidence = Evidence.objects.create(assessment=assessment, kind=Evidence.Kind.DOCUMENT, number=number,
                                            issued_on=issued_on, issuer=issuer, summary=summary, added_by=actor)
@@ -248,6 +252,7 @@ def link_evidence(assessment: Assessment, code: str, evidence: Evidence, locatio
         raise DomainError("Tài liệu không thuộc thư viện tài liệu của đơn vị này")
     parse_points(assessment, code, "")  # the item exists and is self-assessed
     location = (location or "").strip()
+    require_lengths([(f"Tiêu chí {code}: vị trí trong tài liệu", location, limit_of(ItemEvidence, "location"))])
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
@@ -294,6 +299,11 @@ def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, act
             continue
         if not name or not position:
             errors.append(f"Dòng {n}: cần cả họ tên và chức vụ")
+        for label, value, field in (("họ và tên", name, "name"), ("chức vụ", position, "position")):
+            try:
+                require_lengths([(label, value, limit_of(Participant, field))])
+            except DomainError as exc:
+                errors.append(f"Dòng {n}: {exc.message}")
         clean.append((name, position))
     if errors:
         raise DomainError("Danh sách thành phần tham gia chưa đúng", errors=errors)
