@@ -218,6 +218,10 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
                   "csp.middleware.CSPMiddleware")
 
+# A save that collides with another at the database (lock timeout, serialization failure) → 409.
+MIDDLEWARE.insert(MIDDLEWARE.index("parindex.core.middleware.DomainErrorMiddleware") + 1,
+                  "parindex.core.concurrency.DatabaseConflictMiddleware")
+
 # SQLite with several people saving at once: writers queue for the lock (BEGIN IMMEDIATE, wait up
 # to 20 s) instead of failing with "database is locked"; WAL lets readers go on during a write.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -14,3 +14,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 from parindex.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+
+# tests/security/test_concurrent_saves.py runs its threads in a child pytest on a database of its
+# own: SQLite in a file (threads share it as a deployment's workers do), PostgreSQL under another name.
+if os.environ.get("PARINDEX_CONCURRENCY_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["PARINDEX_CONCURRENCY_DB"]}  # noqa: F405

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
-from parindex.core import clock
+from parindex.core import clock, errors
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.core.lengths import limit_of, require_lengths
 from parindex.periods import services as period_services
@@ -34,8 +34,8 @@ from . import files
 from .models import Assessment, Evidence, ItemEvidence, ItemScore, Participant, Status
 
 
-class Conflict(DomainError):
-    """Someone else saved the same item since this person loaded it."""
+class Conflict(errors.Conflict):
+    """Someone else saved the same item since this person loaded it (HTTP 409, like every conflict)."""
 
     def __init__(self, message, *, current: ItemScore):
         super().__init__(message)
