@@ -16,6 +16,7 @@ from django.db.utils import OperationalError
 from django.utils.translation import gettext as _
 
 from .errors import Conflict
+from .middleware import DomainErrorMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +37,11 @@ def busy_conflict() -> Conflict:
                       "còn trên trang — hãy bấm Lưu lại sau giây lát"))
 
 
-class DatabaseConflictMiddleware:
+class DatabaseConflictMiddleware(DomainErrorMiddleware):
     """Place after ``DomainErrorMiddleware``: turns a lock error into its ``Conflict`` answer."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not is_lock_conflict(exception):
             return None
-        from .middleware import DomainErrorMiddleware
-
         log.warning("concurrent save refused on %s: %s", request.path, exception)
-        return DomainErrorMiddleware(self.get_response).process_exception(request, busy_conflict())
+        return super().process_exception(request, busy_conflict())
