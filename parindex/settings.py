@@ -178,3 +178,9 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},  # chatty at INFO
                 "fontTools": {"level": "WARNING"}},
 }
+
+# -- publication and documents ---------------------------------------------------------------------
+# Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
+# the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
+INSTALLED_APPS += ["parindex.publication", "parindex.documents"]
+PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")

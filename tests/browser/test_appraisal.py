@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from parindex.accounts.models import Role
 from parindex.accounts.services import grant_role
 from parindex.appraisal import services
-from parindex.appraisal.models import ExplanationEvidence, ItemAppraisal, Publication, Stage, Team
+from parindex.appraisal.models import ExplanationEvidence, ItemAppraisal, Stage, Team
 from parindex.assessments import services as assessment_services
 from parindex.core.demo import DEMO_PASSWORD
+from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit, Unit
 from parindex.units.states import WorkState
 from tests.assessments.files import pdf_bytes
