@@ -42,7 +42,8 @@ def test_the_report_has_its_three_sections_participants_and_flags(hoa_muc, login
                  "2. Giải trình đối với các tiêu chí chưa có đủ tài liệu kiểm chứng",
                  "3. Khó khăn, vướng mắc, kiến nghị", "Đường truyền Internet ở các thôn vùng cao chưa ổn định.",
                  "Nguyễn Văn An — Chủ tịch UBND xã", "Hoàng Thị Bình — Công chức Văn phòng - Thống kê",
-                 "Ngày họp tự đánh giá: 18/11/2026", "Bắc Kạn, ngày 20 tháng 11 năm 2026", "<strong>100</strong> / 100 điểm",
+                 "Ngày họp tự đánh giá: 18/11/2026", "Bắc Kạn, ngày 20 tháng 11 năm 2026",
+                 "<strong>100</strong> / 100 điểm",
                  "05/BC-UBND ngày 30/06/2021 của UBND xã Hoà Mục: Báo cáo CCHC 6 tháng — mục I, trang 2"]:
         assert text in page, text
     explain_a11 = page.split('id="explain-a.1.1"')[1].split("</tr>")[0]
