@@ -25,6 +25,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
@@ -87,15 +88,16 @@ def _missing(content: dict) -> str | None:
     missing = [row["name"] for row in content["units"] if row["total"] is None]
     if not missing:
         return None
-    return (f"Chưa công bố được: {len(missing)} xã chưa chốt kết quả thẩm định "
-            f"({', '.join(missing[:8])}{'…' if len(missing) > 8 else ''})")
+    return _("Chưa công bố được: %(n)d xã chưa chốt kết quả thẩm định (%(names)s)") % {
+        "n": len(missing), "names": ", ".join(missing[:8]) + ("…" if len(missing) > 8 else "")}
 
 
 def _check_reason(previous: Publication | None, reason: str) -> None:
     if previous is not None and not reason:
-        raise DomainError("Đính chính kết quả đã công bố phải ghi lý do")
+        raise DomainError(_("Đính chính kết quả đã công bố phải ghi lý do"))
     if len(reason) > REASON_MAX:
-        raise DomainError(f"Lý do đính chính dài {len(reason)} ký tự, tối đa {REASON_MAX} ký tự")
+        raise DomainError(_("Lý do đính chính dài %(n)d ký tự, tối đa %(max)d ký tự")
+                          % {"n": len(reason), "max": REASON_MAX})
 
 
 def _new_version(period, scope: str, content: dict, previous: Publication | None, *, actor, reason: str,
@@ -107,7 +109,7 @@ def _new_version(period, scope: str, content: dict, previous: Publication | None
                 period=period, scope=scope, version=(previous.version + 1) if previous else 1,
                 published_at=clock.now(), published_by=actor, reason=reason, content=content)
     except IntegrityError:
-        raise Conflict("Một bản công bố khác vừa được tạo cùng lúc; hãy tải lại trang và thử lại") from None
+        raise Conflict(_("Một bản công bố khác vừa được tạo cùng lúc; hãy tải lại trang và thử lại")) from None
     record("publication.published", publication, actor=actor, request=request,
            before={"version": previous.version} if previous else None,
            after={"scope": scope, "version": publication.version}, reason=reason)
@@ -172,7 +174,8 @@ def publish_communes(district: PeriodUnit, *, actor, reason: str = "", request=N
                      at: datetime | None = None) -> Publication:
     """The district coordinator publishes the results of its communes (before V.2's deadline)."""
     if not permissions.can_publish_communes(actor, district):
-        raise NotAllowed(f"Chỉ điều phối viên của {district.name} công bố kết quả cấp xã của huyện")
+        raise NotAllowed(_("Chỉ điều phối viên của %(name)s công bố kết quả cấp xã của huyện")
+                         % {"name": district.name})
     reason = (reason or "").strip()
     scope = district_scope(district.code)
     with transaction.atomic():
@@ -190,7 +193,8 @@ def publish_communes(district: PeriodUnit, *, actor, reason: str = "", request=N
         publication = _new_version(district.period, scope, content, previous, actor=actor, reason=reason,
                                    request=request)
         for commune in district.children.filter(kind=UnitKind.COMMUNE, state=WorkState.APPRAISED):
-            change_state(commune, WorkState.PUBLISHED, actor=actor, reason=f"Công bố lần {publication.version}")
+            change_state(commune, WorkState.PUBLISHED, actor=actor,
+                         reason=_("Công bố lần %(v)d") % {"v": publication.version})
     return publication
 
 

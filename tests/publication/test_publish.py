@@ -151,3 +151,18 @@ def test_the_model_moved_without_losing_a_row(world, persona):
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert list(Publication.objects.values_list("scope", "version")) == [("district:065", 1)]
     assert Publication._meta.db_table == "appraisal_publication"
+
+
+def test_the_generic_step_numbers_versions_and_asks_a_reason_for_corrections(world, persona):
+    """``publish`` is what the province's publication will call (next issue) with its own scope."""
+    actor = persona("snv.dieuphoi")
+    first = services.publish(world, "province", {"units": []}, actor=actor)
+    assert (first.version, first.reason) == (1, "")
+    with pytest.raises(DomainError, match="Đính chính kết quả đã công bố phải ghi lý do"):
+        services.publish(world, "province", {"units": []}, actor=actor, reason="  ")
+    second = services.publish(world, "province", {"units": [1]}, actor=actor, reason="Sửa số liệu")
+    assert second.version == 2 and services.latest(world, "province") == second
+    assert services.latest(world, "district:065") is None
+    assert AuditEntry.objects.filter(action="publication.published").count() == 2
+    # the province's scope is not listed with the districts' (its page comes with its publication)
+    assert services.publications_of(world) == [] and services.years_published() == [(2021, 1)]
