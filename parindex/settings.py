@@ -230,3 +230,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+
+# -- publication and documents ---------------------------------------------------------------------
+# Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
+# the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
+INSTALLED_APPS += ["parindex.publication", "parindex.documents"]
+PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")

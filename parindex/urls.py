@@ -13,6 +13,6 @@ urlpatterns = [
     path("ky/<int:year>/don-vi/<str:code>/tu-danh-gia/", include("parindex.assessments.urls")),
     path("ky/<int:year>/don-vi/<str:code>/giai-trinh/", include("parindex.appraisal.urls_unit")),
     path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
-    path("", include("parindex.appraisal.urls_publication")),
+    path("", include("parindex.publication.urls")),
     path("admin/", admin.site.urls),
 ]

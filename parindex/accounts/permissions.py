@@ -168,3 +168,16 @@ def can_reopen_assessment(user, unit: PeriodUnit) -> bool:
 def can_view_assessment(user, unit: PeriodUnit) -> bool:
     """Everyone who may see the unit may read its self-assessment and download its evidence."""
     return visible_units(user, unit.period).filter(pk=unit.pk).exists()
+
+
+# -- publication -----------------------------------------------------------------------------------
+
+def can_view_district_results(user, district: PeriodUnit) -> bool:
+    """The district's commune ranking before and after publication: its coordinator, Sở Nội vụ, the admin."""
+    s = scope_of(user)
+    return s.admin or s.province or district.unit_id in s.districts
+
+
+def can_publish_communes(user, district: PeriodUnit) -> bool:
+    """IV.2.1, V.2: the district's own coordinator publishes (and corrects) its communes' results."""
+    return district.kind == UnitKind.DISTRICT and district.unit_id in scope_of(user).districts

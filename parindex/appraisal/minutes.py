@@ -14,18 +14,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from parindex.accounts import permissions
 from parindex.assessments.excel import BOLD, BORDER, FIELD_FILL, SURVEY_FILL, _put
-from parindex.assessments.exports import XLSX, _refuse_fetch
 from parindex.assessments.models import Assessment
 from parindex.core import clock
+from parindex.documents.heading import Heading, for_minutes
+from parindex.documents.responses import pdf_response, xlsx_response
 from parindex.periods.models import Period
 from parindex.rulebook.model import SURVEY_EVIDENCE
 from parindex.units.models import PeriodUnit, UnitKind
@@ -284,6 +284,11 @@ def _file_data(request, year: int, code: str) -> Minutes:
     return minutes_for(request.user, appraisal)
 
 
+def heading_of(data: Minutes) -> Heading:
+    """The minutes as a document: issued by the team, dated on finalization (a draft: today)."""
+    return for_minutes(data.unit, data.issued, data.lead)
+
+
 def _filename(data: Minutes, ext: str) -> str:
     return f"bien-ban-tham-dinh-{data.unit.code}-{data.year}.{ext}"
 
@@ -293,30 +298,23 @@ def minutes_page(request, year: int, code: str):
     unit = _unit(request, year, code)
     appraisal = _appraisal(unit)
     assessment = Assessment.objects.filter(period_unit=unit).first()
+    data = minutes_for(request.user, appraisal) if appraisal else None
     return render(request, "appraisal/minutes.html", {
-        "unit": unit, "period": unit.period, "data": minutes_for(request.user, appraisal) if appraisal else None,
+        "unit": unit, "period": unit.period, "data": data, "heading": heading_of(data) if data else None,
         "assessment": assessment})
 
 
 @login_required
 def minutes_pdf(request, year: int, code: str):
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
-
     data = _file_data(request, year, code)
-    html = render_to_string("appraisal/minutes_pdf.html", {"data": data}, request)
-    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename(data, "pdf")}"'
-    return response
+    return pdf_response("appraisal/minutes_pdf.html", {"data": data, "heading": heading_of(data)}, request,
+                        _filename(data, "pdf"))
 
 
 @login_required
 def minutes_xlsx(request, year: int, code: str):
     data = _file_data(request, year, code)
-    response = HttpResponse(export_xlsx(data), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(data, "xlsx")}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(export_xlsx(data), _filename(data, "xlsx"))
 
 
 # -- the .xlsx -------------------------------------------------------------------------------------------

@@ -11,28 +11,29 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from parindex.accounts import permissions
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
+from parindex.documents.heading import for_self_assessment
+from parindex.documents.responses import pdf_response, xlsx_response
 
 from . import excel, files
 from .forms import UploadForm
 from .importing import import_scores
 from .views import _load
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _report_context(request, unit, assessment) -> dict:
     data = excel.sheet_data(assessment)
-    issued = timezone.localtime(data.submitted_at or clock.now()).date()  # the submission's date, or today
-    return {"unit": unit, "period": unit.period, "assessment": assessment, "data": data, "issued": issued,
+    # dated on submission (a draft: today) and signed by the head who submitted (a draft: by hand)
+    issued = timezone.localtime(data.submitted_at or clock.now()).date()
+    head = assessment.submitted_by if data.frozen else None
+    heading = for_self_assessment(unit, issued, (head.get_full_name() or head.get_username()) if head else "")
+    return {"unit": unit, "period": unit.period, "assessment": assessment, "data": data, "heading": heading,
             "no_support": excel.NO_SUPPORT}
 
 
@@ -42,30 +43,17 @@ def report(request, year: int, code: str):
     return render(request, "assessments/report.html", _report_context(request, unit, assessment))
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    """The PDF needs no outside resource: never let WeasyPrint fetch a URL (or a local file)."""
-    raise ValueError(f"parindex: không tải tài nguyên ngoài khi tạo PDF ({url[:80]})")
-
-
 @login_required
 def report_pdf(request, year: int, code: str):
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
-
     unit, assessment = _load(request, year, code)
-    html = render_to_string("assessments/report_pdf.html", _report_context(request, unit, assessment), request)
-    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bao-cao-tu-danh-gia-{unit.code}-{unit.period.year}.pdf"'
-    return response
+    return pdf_response("assessments/report_pdf.html", _report_context(request, unit, assessment), request,
+                        f"bao-cao-tu-danh-gia-{unit.code}-{unit.period.year}.pdf")
 
 
 @login_required
 def excel_export(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    response = HttpResponse(excel.export(assessment), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tu-danh-gia-{unit.code}-{unit.period.year}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(excel.export(assessment), f"tu-danh-gia-{unit.code}-{unit.period.year}.xlsx")
 
 
 def _uploaded_bytes(uploaded) -> bytes:

@@ -13,6 +13,8 @@ from parindex.periods import services as period_services
 from parindex.periods.forms import ExtensionForm
 from parindex.periods.models import Period
 from parindex.periods.timeline import FIELDS, Step, format_instant
+from parindex.publication.services import published_result_of
+from parindex.units.models import PeriodUnit
 from parindex.units.states import WorkState
 
 from . import status
@@ -30,8 +32,14 @@ def home(request):
         # the public's first page: the criteria (published results join it with publication)
         return redirect("criteria:index")
     period, items = todos(request.user, clock.now())
-    return render(request, "board/home.html", {"period": period, "items": items,
-                                               "scope": permissions.scope_of(request.user)})
+    scope = permissions.scope_of(request.user)
+    results = []
+    if period is not None and (scope.officer_of or scope.head_of):  # the commune's own published result
+        own = (PeriodUnit.objects.filter(period=period, unit_id__in=scope.officer_of | scope.head_of)
+               .select_related("parent", "period").order_by("code"))
+        results = [r for r in map(published_result_of, own) if r is not None]
+    return render(request, "board/home.html", {"period": period, "items": items, "scope": scope,
+                                               "results": results})
 
 
 @login_required

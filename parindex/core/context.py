@@ -8,7 +8,8 @@ from parindex.accounts import permissions
 
 def navigation(request):
     user = getattr(request, "user", None)
-    items = [(_("Bộ tiêu chí"), reverse("criteria:index"))]
+    items = [(_("Bộ tiêu chí"), reverse("criteria:index")),
+             (_("Kết quả công bố"), reverse("publication:index"))]  # public, for everyone
     if user is not None and user.is_authenticated:
         items.insert(0, (_("Việc cần làm"), reverse("home")))
         scope = permissions.scope_of(user)

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parindex.accounts.models import Role
 from parindex.accounts.services import grant_role
-from parindex.appraisal import publication
 from parindex.appraisal import services as appraisal_services
 from parindex.appraisal.models import Team
 from parindex.assessments import services as assessment_services
 from parindex.assessments.models import Status
+from parindex.publication import services as publication
 from parindex.units.models import PeriodUnit, Unit, UnitKind
 
 CYCLE_DISTRICT = "062"  # Huyện Ngân Sơn, 10 communes

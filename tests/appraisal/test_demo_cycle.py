@@ -1,9 +1,9 @@
 """`make run` shows a finished commune cycle and departments awaiting appraisal (demo mode)."""
 
-from parindex.appraisal.models import Publication
 from parindex.assessments.models import Assessment, Status
 from parindex.audit.models import AuditEntry
 from parindex.core import demo
+from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit
 from parindex.units.states import WorkState
 

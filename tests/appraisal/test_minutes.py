@@ -6,6 +6,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from parindex.appraisal import minutes, services
@@ -137,6 +138,18 @@ def test_the_pdf_is_a_pdf_with_the_unit_name(finalized, login, tmp_path):
                               text=True).stdout)
     for expected in ["Xã Hoà Mục", "BIÊN BẢN THẨM ĐỊNH", "Tổng điểm phần tự đánh giá", "97,5", "-2,5"]:
         assert nfc(expected) in text, expected
+    # a government document: the team under its district, the number line, the national heading, the date
+    # of finalization, both signature blocks (the lead's name under the lead's), a page number, no running total
+    issued = timezone.localtime(finalized.finalized_at)
+    for expected in ["UBND HUYỆN CHỢ MỚI", "TỔ THẨM ĐỊNH CHỈ SỐ CCHC", "Số: ……/BB-TTĐ",
+                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                     f"Bắc Kạn, ngày {issued:%d} tháng {issued:%m} năm {issued:%Y}",
+                     "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC THẨM ĐỊNH", "TỔ TRƯỞNG TỔ THẨM ĐỊNH", "(Ký, ghi rõ họ tên, đóng dấu)"]:
+        assert nfc(expected) in text, expected
+    pages = text.count("\f")
+    assert f"Trang {pages}/{pages}" in text
+    assert text.count("Tổng điểm phần tự đánh giá") == 1
+    assert text.rindex("(Ký, ghi rõ họ tên, đóng dấu)") > text.index("Tổng hợp theo lĩnh vực")
 
 
 def test_a_departments_minutes_leave_the_survey_to_so_noi_vu(assessment_of, submit, persona, login):

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from parindex.appraisal import publication, services
+from parindex.appraisal import services
 from parindex.appraisal.models import ItemAppraisal, Stage
 from parindex.audit.models import AuditEntry
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.timeline import VN
+from parindex.publication import services as publication
 from parindex.units.states import WorkState
 
 

@@ -42,7 +42,8 @@ def test_the_report_has_its_three_sections_participants_and_flags(hoa_muc, login
                  "2. Giải trình đối với các tiêu chí chưa có đủ tài liệu kiểm chứng",
                  "3. Khó khăn, vướng mắc, kiến nghị", "Đường truyền Internet ở các thôn vùng cao chưa ổn định.",
                  "Nguyễn Văn An — Chủ tịch UBND xã", "Hoàng Thị Bình — Công chức Văn phòng - Thống kê",
-                 "Ngày họp tự đánh giá: 18/11/2026", "Ngày 20 tháng 11 năm 2026", "<strong>100</strong> / 100 điểm",
+                 "Ngày họp tự đánh giá: 18/11/2026", "Bắc Kạn, ngày 20 tháng 11 năm 2026",
+                 "<strong>100</strong> / 100 điểm",
                  "05/BC-UBND ngày 30/06/2021 của UBND xã Hoà Mục: Báo cáo CCHC 6 tháng — mục I, trang 2"]:
         assert text in page, text
     explain_a11 = page.split('id="explain-a.1.1"')[1].split("</tr>")[0]
@@ -94,6 +95,16 @@ def test_the_pdf_is_a_real_pdf_with_vietnamese_text(hoa_muc, login, tmp_path):
     assert "Xã Hoà Mục" in text
     assert "Khó khăn, vướng mắc, kiến nghị" in text
     assert "Nguyễn Văn An — Chủ tịch UBND xã" in text
+    # a government document: national heading, issuing body, number line, place and date, signature block
+    for part in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND HUYỆN CHỢ MỚI",
+                 "UBND XÃ HOÀ MỤC", "Số: ……/BC-UBND", "Bắc Kạn, ngày 20 tháng 11 năm 2026", "BÁO CÁO",
+                 "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên, đóng dấu)"]:
+        assert part in text, part
+    pages = text.count("\f")
+    assert pages > 1 and f"Trang {pages}/{pages}" in text
+    # the total once (the facts and the table's last row), not at the foot of every page
+    assert text.count("Tổng điểm tự đánh giá") == 2
+    assert text.index("(Ký, ghi rõ họ tên, đóng dấu)") > text.index("Thành phần tham gia tự đánh giá")
 
 
 def test_the_report_is_only_for_those_who_may_see_the_unit(hoa_muc, login):

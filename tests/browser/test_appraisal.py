@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from parindex.accounts.models import Role
 from parindex.accounts.services import grant_role
 from parindex.appraisal import services
-from parindex.appraisal.models import ExplanationEvidence, ItemAppraisal, Publication, Stage, Team
+from parindex.appraisal.models import ExplanationEvidence, ItemAppraisal, Stage, Team
 from parindex.assessments import services as assessment_services
 from parindex.core.demo import DEMO_PASSWORD
+from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit, Unit
 from parindex.units.states import WorkState
 from tests.assessments.files import pdf_bytes
@@ -404,6 +405,8 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
     expect(ranking.locator("td.rank, td.index, td.class")).to_have_text([cell for _, *row in EXPECTED for cell in row])
     expect(page.locator("#xa-02098")).to_contain_text("Xã Hoà Mục")
     page.get_by_role("button", name="Công bố kết quả cấp xã").click()
+    expect(page.locator("dl.summary")).to_contain_text("14 xã, 14 xã có kết quả xếp hạng")  # confirm first
+    page.get_by_role("button", name="Công bố kết quả", exact=True).click()
     expect(messages(page)).to_contain_text("Đã công bố kết quả Chỉ số CCHC cấp xã của Huyện Chợ Mới (lần 1)")
     expect(page.locator("#history #lan-1")).to_contain_text("Phòng Nội vụ huyện Chợ Mới")
     assert Publication.objects.get(scope="district:065").version == 1

@@ -7,7 +7,8 @@ accessible name (an associated <label>, aria-label or aria-labelledby).
 The state is built through the services, as the people would have left it: Xã Hoà Mục (02098) filled,
 with a document in its library linked to a.1.1, approved and submitted; Chợ Mới's team has started
 its appraisal and appraised a.1.1 (lower than the self-score, with a comment), so the appraisal,
-minutes and explanation pages have content. The clock is frozen at NOW (tests/conftest.py).
+minutes and explanation pages have content; Chợ Mới's current ranking is stored as a publication.
+The clock is frozen at NOW (tests/conftest.py).
 """
 
 from datetime import date
@@ -18,6 +19,10 @@ from playwright.sync_api import expect
 
 from parindex.appraisal import services
 from parindex.assessments import services as assessment_services
+from parindex.core import clock
+from parindex.publication import services as publication
+from parindex.publication.models import Publication
+from parindex.units.models import PeriodUnit
 from tests.appraisal import conftest as appraisal_fixtures
 from tests.conftest import BEFORE_DEADLINE
 
@@ -57,6 +62,11 @@ PAGES = [
     (APPRAISAL + "to/", "chomoi.noivu", "Tổ thẩm định và phân công thẩm định"),
     (HOA_MUC + "giai-trinh/", "hoamuc.canbo", "Giải trình ý kiến thẩm định"),
     ("/ky/2021/huyen/065/ket-qua-xa/", "chomoi.noivu", "Chỉ số CCHC năm 2021 của UBND cấp xã"),
+    ("/ky/2021/huyen/065/ket-qua-xa/cong-bo/", "chomoi.noivu", "Đính chính kết quả Chỉ số CCHC cấp xã"),
+    ("/cong-bo/", None, "Kết quả công bố Chỉ số CCHC"),
+    ("/cong-bo/2021/", None, "Kết quả công bố Chỉ số CCHC năm 2021"),
+    ("/cong-bo/2021/huyen/065/", None, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"),
+    ("/", "hoamuc.canbo", "Việc cần làm"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).
@@ -86,6 +96,11 @@ def hoa_muc(assessment_of, persona, submit, chomoi_team):
                                       at=BEFORE_DEADLINE)
     appraisal = services.get_or_start(submit(assessment, "hoamuc.canbo", "hoamuc.chutich"))
     services.appraise(appraisal, "a.1.1", "0", "Kế hoạch ban hành sau thời hạn", actor=persona("chomoi.thamdinh"))
+    # Chợ Mới's publication, frozen from the ranking as it stands (so the public pages and the correction's
+    # confirmation page have content; publishing itself is proved in tests/publication)
+    district = PeriodUnit.objects.get(period=appraisal.assessment.period_unit.period, code="065")
+    Publication.objects.create(period=district.period, scope="district:065", published_at=clock.now(),
+                               published_by=persona("chomoi.noivu"), content=publication.commune_results(district))
     return appraisal
 
 

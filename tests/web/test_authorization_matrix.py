@@ -116,7 +116,12 @@ MATRIX.update({
     "explanation:add_evidence": ("post", {**HOA_MUC, "item": "a.1.1"}, "", NOTHING_SUBMITTED),
     "publication:district": ("get", CHOMOI, "", row(403, anon=302, admin=200, snv__dieuphoi=200,
                                                    chomoi__noivu=200)),
-    "publication:publish": ("post", CHOMOI, "", row(403, anon=302, chomoi__noivu=302)),
+    # the confirmation page (a POST without "confirmed" shows it again); nothing is complete in the plain world
+    "publication:publish": ("post", CHOMOI, "", row(403, anon=302, chomoi__noivu=200)),
+    "publication:publish#get": ("get", CHOMOI, "", row(403, anon=302, chomoi__noivu=200)),
+    "publication:index": ("get", {}, "", row(200)),
+    "publication:year": ("get", {"year": 2021}, "", row(200)),
+    "publication:year#unknown": ("get", {"year": 1999}, "", row(404)),
     "publication:public_district": ("get", CHOMOI, "", row(404)),
     "publication:public_xlsx": ("get", CHOMOI, "", row(404)),
     "publication:public_pdf": ("get", CHOMOI, "", row(404)),

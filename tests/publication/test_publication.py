@@ -5,44 +5,21 @@ import subprocess
 import unicodedata
 from decimal import Decimal
 
-import pytest
-from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
-from parindex.accounts.models import Role
-from parindex.accounts.services import grant_role
-from parindex.appraisal import publication, services
-from parindex.appraisal.models import Publication
+from parindex.appraisal import services
 from parindex.core import clock
-from parindex.units.models import PeriodUnit, Unit
+from parindex.publication import services as publication
+from parindex.publication.models import Publication
+from parindex.units.models import PeriodUnit
 from parindex.units.services import change_state
 from parindex.units.states import WorkState
+from tests.publication.conftest import PLANS
 
 RESULTS = "/ky/2021/huyen/065/ket-qua-xa/"
 PUBLISH = RESULTS + "cong-bo/"
 PUBLIC = "/cong-bo/2021/huyen/065/"
 
-# Chợ Mới's 14 communes (code order), each self-assessed at 100; round 1 lowers some items (code → value).
-ZERO_C = ["c.1.1", "c.1.2", "c.1.3", "c.2.1", "c.2.2", "c.2.3", "c.3.1", "c.3.2", "c.3.3", "c.4.1", "c.4.2",
-          "c.5.1", "c.5.2"]                                             # field c: 25 points
-ZERO_H14 = ["h.1.1", "h.1.2", "h.1.3", "h.1.4", "h.2.1", "h.2.2", "h.2.3", "h.3.1", "h.3.2", "h.3.3", "h.4.1",
-            "h.4.2", "h.4.3", "h.4.4"]                                  # h.1–h.4: 25 points
-PLANS = {
-    "02086": {},                                            # 100     Xuất sắc  1
-    "02089": {},                                            # 100     Xuất sắc  1 (tie)
-    "02092": {"c.3.1": "0"},                                # 94      Xuất sắc  4
-    "02095": {"e.1": "0", "e.2": "0"},                      # 90      Xuất sắc  6 (tie)
-    "02098": {"g.1": "3,75"},                               # 99,75   Xuất sắc  3
-    "02101": {"e.1": "0", "e.2": "0"},                      # 90      Xuất sắc  6 (tie)
-    "02104": {"g.1": "3,75", "e.1": "0", "e.2": "0"},       # 89,75   Tốt       8
-    "02107": {"c.3.1": "0", "e.1": "0"},                    # 89      Tốt       9
-    "02110": {code: "0" for code in ZERO_C},                # 75      Khá      10
-    "02113": {code: "0" for code in ZERO_C + ZERO_H14},     # 50      Khá      11 (the class's lower bound)
-    "02116": {code: "0" for code in ZERO_C + ZERO_H14 + ["h.5.3"]},  # 49  Trung bình 12
-    "02122": {"a.1.1": "0,5"},                              # 99,5    Xuất sắc  --
-    "02125": {"a.1.1": "0,5"},                              # 99,5
-    "02131": {"c.3.1": "5"},                                # 99
-}
 EXPECTED = {  # code → (total, index shown, class, rank)
     "02086": ("100", "100,00", "Xuất sắc", 1), "02089": ("100", "100,00", "Xuất sắc", 1),
     "02098": ("99.75", "99,75", "Xuất sắc", 3), "02122": ("99.5", "99,50", "Xuất sắc", 4),
@@ -56,36 +33,6 @@ EXPECTED = {  # code → (total, index shown, class, rank)
 
 def nfc(text):
     return unicodedata.normalize("NFC", text)
-
-
-@pytest.fixture
-def chomoi_finalized(world, chomoi_team, persona, assessment_of, submit, unit_of):
-    """Every commune of Chợ Mới self-assessed, appraised (round 1 → final) and finalized through the services."""
-    lead = persona("chomoi.thamdinh")
-    User = get_user_model()
-    district = unit_of("065")
-    communes = list(district.children.order_by("code"))
-    assert [c.code for c in communes] == sorted(PLANS)
-    for commune in communes:
-        if commune.code == "02098":
-            officer, head = "hoamuc.canbo", "hoamuc.chutich"
-        else:
-            officer, head = f"xa{commune.code}.canbo", f"xa{commune.code}.chutich"
-            identity = Unit.objects.get(key=f"gso:{commune.code}")
-            grant_role(User.objects.create_user(officer), Role.UNIT_OFFICER, actor=None, unit=identity)
-            grant_role(User.objects.create_user(head), Role.UNIT_HEAD, actor=None, unit=identity)
-        appraisal = services.get_or_start(submit(assessment_of(commune.code), officer, head))
-        plan = PLANS[commune.code]
-        for row in appraisal.items.all():
-            own = appraisal.assessment.snapshot["items"][row.item_code]["points"]
-            if row.item_code in plan:
-                services.appraise(appraisal, row.item_code, plan[row.item_code], "Chưa đạt yêu cầu", actor=lead)
-            else:
-                services.appraise(appraisal, row.item_code, own, "", actor=lead)
-        services.close_explanation(appraisal, actor=lead)
-        services.confirm_unchanged(appraisal, actor=lead)
-        services.finalize(appraisal, actor=lead)
-    return district
 
 
 def public_rows(page):
@@ -123,7 +70,7 @@ def test_results_publication_correction_and_public_pages(chomoi_finalized, login
     assert client.get(PUBLIC + "ket-qua.xlsx").status_code == 404
 
     # first publication, without a reason
-    response = login("chomoi.noivu").post(PUBLISH, follow=True)
+    response = login("chomoi.noivu").post(PUBLISH, {"confirmed": "1"}, follow=True)
     assert "Đã công bố kết quả Chỉ số CCHC cấp xã của Huyện Chợ Mới (lần 1)" in response.content.decode()
     first = Publication.objects.get(scope="district:065")
     assert (first.version, first.reason, first.published_by) == (1, "", persona("chomoi.noivu"))
@@ -145,7 +92,7 @@ def test_results_publication_correction_and_public_pages(chomoi_finalized, login
     assert 'href="/cong-bo/2021/huyen/065/ket-qua.pdf"' in page
 
     # a correction needs a reason
-    response = login("chomoi.noivu").post(PUBLISH, {"reason": "  "}, follow=True)
+    response = login("chomoi.noivu").post(PUBLISH, {"reason": "  ", "confirmed": "1"}, follow=True)
     assert "Đính chính kết quả đã công bố phải ghi lý do" in response.content.decode()
     assert Publication.objects.count() == 1
 
@@ -157,7 +104,8 @@ def test_results_publication_correction_and_public_pages(chomoi_finalized, login
     services.appraise(appraisal, "c.3.1", "6", "Đã kiểm tra lại hồ sơ", actor=persona("chomoi.thamdinh"))
     services.finalize(appraisal, actor=persona("chomoi.thamdinh"))
     assert publication.commune_results(district)["units"][11]["total"] == "81"
-    response = login("chomoi.noivu").post(PUBLISH, {"reason": "Xã Yên Cư: sửa điểm tiêu chí c.3.1"}, follow=True)
+    response = login("chomoi.noivu").post(PUBLISH, {"reason": "Xã Yên Cư: sửa điểm tiêu chí c.3.1", "confirmed": "1"},
+                                          follow=True)
     assert "Đã đính chính kết quả Chỉ số CCHC cấp xã của Huyện Chợ Mới (lần 2)" in response.content.decode()
     assert list(Publication.objects.values_list("version", flat=True)) == [2, 1]
     assert unit_of("02110").state == WorkState.PUBLISHED
@@ -210,9 +158,9 @@ def test_results_publication_correction_and_public_pages(chomoi_finalized, login
 
 def test_after_the_deadline_a_first_publication_is_refused(chomoi_finalized, login, world):
     clock.freeze(world.district_publish_due)
-    response = login("chomoi.noivu").post(PUBLISH, follow=True)
+    response = login("chomoi.noivu").post(PUBLISH, {"confirmed": "1"}, follow=True)
     page = response.content.decode()
-    assert "Đã quá hạn công bố Chỉ số cấp xã: hạn cuối hết ngày 17/12/2026" in page
+    assert "Đã quá hạn «UBND cấp huyện thẩm định, công bố Chỉ số cấp xã»: hạn cuối hết ngày 17/12/2026" in page
     assert not Publication.objects.exists()
     assert set(PeriodUnit.objects.filter(parent__code="065").values_list("state", flat=True)) == {WorkState.APPRAISED}
 
@@ -222,7 +170,7 @@ def test_an_incomplete_district_cannot_publish_and_says_why(hoa_muc_appraisal, l
     assert 'id="incomplete"' in page
     assert '<td class="num rank">—</td>' in page.split('id="xa-02098"')[1].split("</tr>")[0]
     assert "Chưa có kết quả đánh giá" in page
-    response = login("chomoi.noivu").post(PUBLISH, follow=True)
+    response = login("chomoi.noivu").post(PUBLISH, {"confirmed": "1"}, follow=True)
     assert "Chưa công bố được: 14 xã chưa chốt kết quả thẩm định" in response.content.decode()
     assert not Publication.objects.exists()
 

@@ -1,0 +1,17 @@
+"""Publication URLs: a district's commune results (ky/<year>/huyen/<code>/ket-qua-xa/) and the public pages
+(cong-bo/: every year with publications; cong-bo/<year>/: every publication of the year)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "publication"
+urlpatterns = [
+    path("ky/<int:year>/huyen/<str:code>/ket-qua-xa/", views.district_results, name="district"),
+    path("ky/<int:year>/huyen/<str:code>/ket-qua-xa/cong-bo/", views.publish, name="publish"),
+    path("cong-bo/", views.public_index, name="index"),
+    path("cong-bo/<int:year>/", views.public_year, name="year"),
+    path("cong-bo/<int:year>/huyen/<str:code>/", views.public_district, name="public_district"),
+    path("cong-bo/<int:year>/huyen/<str:code>/ket-qua.xlsx", views.public_xlsx, name="public_xlsx"),
+    path("cong-bo/<int:year>/huyen/<str:code>/ket-qua.pdf", views.public_pdf, name="public_pdf"),
+]
