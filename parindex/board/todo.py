@@ -38,7 +38,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
     items: list[Todo] = []
     if period is None:
         if s.province:
-            items.append(Todo("province", "Tạo kỳ đánh giá của năm", reverse("periods:list")))
+            items.append(Todo("province", _("Tạo kỳ đánh giá của năm"), reverse("periods:create")))
         return None, items
     year = period.year
     if s.province:
@@ -74,6 +74,12 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
             items.append(Todo("district", _("%(d)s: Tất cả xã đã chốt: công bố kết quả cấp xã") % {"d": district.name},
                               reverse("publication:district", args=[year, district.code]),
                               format_instant(period.district_publish_due), urgent=True))
+    if s.province or s.districts:
+        items.append(Todo("province" if s.province else "district",
+                          _("Tổ thẩm định và phân công thẩm định"), reverse("appraisal:teams", args=[year])))
+        items.append(Todo("province" if s.province else "district",
+                          _("Người dùng và vai trò: tạo tài khoản, giao và thu hồi vai trò"),
+                          reverse("accounts:people")))
     items += next_steps(user, period, s, now)
     own = PeriodUnit.objects.filter(period=period, unit_id__in=s.officer_of | s.head_of)
     own = list(own.select_related("period").prefetch_related("extensions"))
