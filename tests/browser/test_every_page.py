@@ -80,7 +80,7 @@ def hoa_muc(assessment_of, persona, submit, chomoi_team):
     officer = persona("hoamuc.canbo")
     assessment = assessment_of("02098")
     document = assessment_services.add_document(
-        assessment, number="15/KH-UBND", issued_on=date(2021, 1, 12), issuer="UBND xã Hòa Mục",
+        assessment, number="15/KH-UBND", issued_on=date(2021, 1, 12), issuer="UBND xã Hoà Mục",
         summary="Kế hoạch cải cách hành chính năm 2021", actor=officer, at=BEFORE_DEADLINE)
     assessment_services.link_evidence(assessment, "a.1.1", document, "Mục II, trang 2", actor=officer,
                                       at=BEFORE_DEADLINE)

@@ -196,7 +196,7 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
     expect(messages(page)).to_contain_text("Đã duyệt và nộp bản tự đánh giá")
     expect(page.locator("#assessment-status")).to_have_text("Đã nộp")
     expect(page.locator(".workflow")).to_contain_text(
-        re.compile(r"Đã nộp lúc \d\d:\d\d \d\d/\d\d/\d{4} bởi Chủ tịch UBND xã Hòa Mục"))
+        re.compile(r"Đã nộp lúc \d\d:\d\d \d\d/\d\d/\d{4} bởi Chủ tịch UBND xã Hoà Mục"))
     expect(page.get_by_role("button", name="Duyệt và nộp")).to_have_count(0)
 
     # the evidence opens for the head, in the browser (inline PDF)

@@ -114,3 +114,10 @@ def test_people_who_may_not_manage_roles_get_403(login):
         assert client.get(URL).status_code == 403
         assert client.post(URL, account()).status_code == 403
     assert not get_user_model().objects.filter(username="hoamuc.vanthu").exists()
+
+
+def test_the_django_admin_is_in_vietnamese_with_the_sites_titles(login):
+    page = login("admin").get("/admin/").content.decode()
+    assert "Quản trị hệ thống Chỉ số CCHC" in page and "Dành cho quản trị hệ thống" in page
+    assert "Người dùng và vai trò" in page and "Nhật ký" in page  # the apps' names
+    assert "Site administration" not in page and "Django administration" not in page
