@@ -88,7 +88,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         if unit.pk in rounds:
             items.append(Todo("unit", _("%(u)s: Giải trình ý kiến thẩm định, bổ sung tài liệu kiểm chứng")
                               % {"u": unit.name}, reverse("explanation:page", args=[year, unit.code]),
-                              rounds[unit.pk], urgent=True))
+                              rounds[unit.pk]))
         row = row_for(unit, now)
         what = ("Duyệt và nộp kết quả tự đánh giá" if unit.unit_id in s.head_of
                 else "Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng")
