@@ -20,36 +20,21 @@ from parindex.appraisal import services as appraisal_services
 from parindex.assessments import services
 from parindex.assessments.models import ItemScore, Status
 from parindex.core import clock
-from parindex.core.demo import DEMO_PASSWORD
 from parindex.units.models import PeriodUnit
 from parindex.units.states import WorkState
 from tests.appraisal import conftest as appraisal_fixtures
+from tests.browser.test_appraisal import log_in, switch  # logging in through the form, as a person does
 from tests.conftest import NOW
 
 submit = appraisal_fixtures.submit          # the appraisal fixtures, used here as they are
 chomoi_team = appraisal_fixtures.chomoi_team
 
-LOGIN = "/tai-khoan/dang-nhap/"
 CARD = "/ky/2021/don-vi/02098/"
 SHEET = CARD + "tu-danh-gia/"
 EXPLANATION = CARD + "giai-trinh/"
 APPRAISAL = "/ky/2021/tham-dinh/02098/"
 WHEN = re.compile(r"^\d\d:\d\d ngày \d\d/\d\d/\d{4}$")
 PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã"), ("Hoàng Thị B", "Công chức Văn phòng - Thống kê")]
-
-
-def log_in(page, base_url, username):
-    page.goto(base_url + LOGIN)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator("h1")).to_have_text("Việc cần làm")
-
-
-def switch(page, base_url, username):
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_have_count(0)
-    log_in(page, base_url, username)
 
 
 def todo(page, text):
