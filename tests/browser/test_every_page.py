@@ -57,6 +57,10 @@ PAGES = [
     (APPRAISAL + "to/", "chomoi.noivu", "Tổ thẩm định và phân công thẩm định"),
     (HOA_MUC + "giai-trinh/", "hoamuc.canbo", "Giải trình ý kiến thẩm định"),
     ("/ky/2021/huyen/065/ket-qua-xa/", "chomoi.noivu", "Chỉ số CCHC năm 2021 của UBND cấp xã"),
+    # issue 8 (flow): confirmation pages, people and roles, a new period
+    ("/ky/2021/don-vi/STP/tu-danh-gia/trinh/", "stp.canbo", "Trình thủ trưởng duyệt"),
+    ("/tai-khoan/nguoi-dung/", "snv.dieuphoi", "Người dùng và vai trò"),
+    ("/ky/tao/", "snv.dieuphoi", "Tạo kỳ đánh giá"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).
