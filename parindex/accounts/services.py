@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.audit.services import record
 from parindex.core.errors import DomainError, NotAllowed
@@ -112,33 +113,33 @@ def create_account(username: str, full_name: str, email: str, password: str, *, 
     """A new login for a person (roles are granted separately). Every problem is named; nothing
     is saved unless all is right."""
     if not permissions.can_manage_people(actor):
-        raise NotAllowed("Bạn không có quyền tạo tài khoản")
+        raise NotAllowed(_("Bạn không có quyền tạo tài khoản"))
     User = get_user_model()
     username, full_name, email = (username or "").strip(), (full_name or "").strip(), (email or "").strip()
     errors = []
     if not USERNAME.match(username):
-        errors.append(f"Tên đăng nhập «{username[:40]}» không hợp lệ: từ 3 đến 150 ký tự, chỉ gồm chữ thường "
-                      "không dấu, chữ số và các dấu . _ -")
+        errors.append(_("Tên đăng nhập «%(u)s» không hợp lệ: từ 3 đến 150 ký tự, chỉ gồm chữ thường "
+                        "không dấu, chữ số và các dấu . _ -") % {"u": username[:40]})
     elif User.objects.filter(username__iexact=username).exists():
-        errors.append(f"Tên đăng nhập «{username}» đã có người dùng")
+        errors.append(_("Tên đăng nhập «%(u)s» đã có người dùng") % {"u": username})
     if not full_name:
-        errors.append("Chưa nhập họ và tên")
+        errors.append(_("Chưa nhập họ và tên"))
     elif len(full_name) > 150:
-        errors.append(f"Họ và tên dài {len(full_name)} ký tự, tối đa 150")
+        errors.append(_("Họ và tên dài %(n)d ký tự, tối đa 150") % {"n": len(full_name)})
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors.append(f"Thư điện tử «{email[:60]}» không hợp lệ")
+            errors.append(_("Thư điện tử «%(e)s» không hợp lệ") % {"e": email[:60]})
         if len(email) > 254:
-            errors.append("Thư điện tử dài quá 254 ký tự")
+            errors.append(_("Thư điện tử dài quá 254 ký tự"))
     candidate = User(username=username, first_name=full_name, email=email)
     try:
         validate_password(password or "", candidate)
     except ValidationError as exc:
-        errors += [f"Mật khẩu: {m}" for m in exc.messages]
+        errors += [_("Mật khẩu: %(m)s") % {"m": m} for m in exc.messages]
     if errors:
-        raise DomainError("Chưa tạo được tài khoản", errors=errors)
+        raise DomainError(_("Chưa tạo được tài khoản"), errors=errors)
     with transaction.atomic():
         candidate.set_password(password)
         candidate.save()
