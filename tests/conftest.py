@@ -2,7 +2,7 @@
 
 The personas are the demo accounts (parindex/core/demo.py), so what a newcomer tries with
 `make run` is what the tests prove: e.g. ``syt.canbo`` (Sở Y tế) must not reach Sở Tư pháp,
-``kimlu.canbo`` (Na Rì) must not reach xã Hòa Mục (Chợ Mới).
+``kimlu.canbo`` (Na Rì) must not reach xã Hoà Mục (Chợ Mới).
 """
 
 from datetime import datetime

@@ -1,8 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import RoleAssignment
 from .services import grant_role, revoke_role, validate_assignment
+
+# The Django admin is for the system administrator; people and roles are managed in the site
+# (accounts/views.py). Its titles follow the site's language (Vietnamese by default).
+admin.site.site_header = _("Quản trị hệ thống Chỉ số CCHC")
+admin.site.site_title = _("Quản trị Chỉ số CCHC")
+admin.site.index_title = _("Dành cho quản trị hệ thống")
 
 
 class RoleAssignmentForm(forms.ModelForm):
@@ -44,7 +51,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         obj.pk = assignment.pk
         obj._state.adding = False
 
-    @admin.action(description="Thu hồi các vai trò đã chọn")
+    @admin.action(description=_("Thu hồi các vai trò đã chọn"))
     def revoke(self, request, queryset):
         for assignment in queryset.filter(revoked_at__isnull=True):
             revoke_role(assignment, actor=request.user, request=request, reason="Thu hồi qua trang quản trị")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "parindex.accounts"
-    verbose_name = "Người dùng và vai trò"
+    verbose_name = _("Người dùng và vai trò")

@@ -181,3 +181,65 @@ def can_view_district_results(user, district: PeriodUnit) -> bool:
 def can_publish_communes(user, district: PeriodUnit) -> bool:
     """IV.2.1, V.2: the district's own coordinator publishes (and corrects) its communes' results."""
     return district.kind == UnitKind.DISTRICT and district.unit_id in scope_of(user).districts
+
+# -- roles and periods (people and roles in the site: accounts/views.py) -----------------------------
+
+def can_manage_people(user) -> bool:
+    """The «Người dùng và vai trò» page: Sở Nội vụ for every business role, a district coordinator for
+    their district's commune officers and heads and their district team's members."""
+    s = scope_of(user)
+    return s.admin or s.province or bool(s.districts)
+
+
+def grantable_roles(user) -> list[str]:
+    s = scope_of(user)
+    if s.admin:
+        return list(Role.values)
+    if s.province:
+        return [r for r in Role.values if r != Role.ADMIN]
+    if s.districts:
+        return [Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.APPRAISER]
+    return []
+
+
+def can_grant_role(user, role: str, *, unit=None, team_district=None) -> bool:
+    """May this person grant (or revoke) this role in this place? Units are ``units.Unit``."""
+    s = scope_of(user)
+    if s.admin:
+        return True
+    if s.province:
+        return role != Role.ADMIN
+    if not s.districts or role not in grantable_roles(user):
+        return False
+    if role == Role.APPRAISER:
+        return team_district is not None and team_district.pk in s.districts
+    return unit is not None and unit.kind == UnitKind.COMMUNE and PeriodUnit.objects.filter(
+        unit=unit, parent__unit_id__in=s.districts).exists()
+
+
+def grantable_units(user, period) -> QuerySet[PeriodUnit]:
+    """The units of the period whose officers and heads this person may name."""
+    s = scope_of(user)
+    base = PeriodUnit.objects.filter(period=period).assessed()
+    if s.admin or s.province:
+        return base
+    return base.filter(kind=UnitKind.COMMUNE, parent__unit_id__in=s.districts)
+
+
+def people_in_scope(user):
+    """Accounts this person may see on the page and grant roles to: everyone for Sở Nội vụ; for a
+    district coordinator, accounts without an active role and those whose roles are all in their
+    district (its communes' officers and heads, its team's members)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    s = scope_of(user)
+    if s.admin or s.province:
+        return users
+    if not s.districts:
+        return users.none()
+    inside = (Q(role__in=[Role.UNIT_OFFICER, Role.UNIT_HEAD], unit__versions__kind=UnitKind.COMMUNE,
+                unit__versions__parent__unit_id__in=s.districts)
+              | Q(role=Role.APPRAISER, team_district_id__in=s.districts))
+    outside = RoleAssignment.objects.active().exclude(inside).values("user_id")
+    return users.exclude(pk__in=outside)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.audit.services import record
 from parindex.core.errors import DomainError, NotAllowed
@@ -20,12 +27,10 @@ UNIT_KINDS_FOR_ROLE = {
 }
 
 
-def _may_grant(actor, role: str) -> bool:
-    s = permissions.scope_of(actor)
-    if s.admin:
-        return True
-    # the Sở Nội vụ coordinator staffs the business roles, not system administration
-    return s.province and role != Role.ADMIN
+def _may_grant(actor, role: str, *, unit: Unit | None = None, team_district: Unit | None = None) -> bool:
+    # the Sở Nội vụ coordinator staffs the business roles, not system administration; a district
+    # coordinator staffs their own communes and their district's team (permissions.can_grant_role)
+    return permissions.can_grant_role(actor, role, unit=unit, team_district=team_district)
 
 
 def validate_assignment(role: str, *, unit: Unit | None, agency: str, team_district: Unit | None,
@@ -56,7 +61,7 @@ def validate_assignment(role: str, *, unit: Unit | None, agency: str, team_distr
 def grant_role(user, role: str, *, actor, unit: Unit | None = None, agency: str = "",
                team_district: Unit | None = None, fields: list[str] | None = None, reason: str = "",
                request=None) -> RoleAssignment:
-    if actor is not None and not _may_grant(actor, role):
+    if actor is not None and not _may_grant(actor, role, unit=unit, team_district=team_district):
         raise NotAllowed("Bạn không có quyền giao vai trò này")
     fields = sorted(set(fields or []))
     errors = validate_assignment(role, unit=unit, agency=agency, team_district=team_district, fields=fields)
@@ -81,7 +86,8 @@ def grant_role(user, role: str, *, actor, unit: Unit | None = None, agency: str 
 
 
 def revoke_role(assignment: RoleAssignment, *, actor, reason: str = "", request=None) -> RoleAssignment:
-    if actor is not None and not _may_grant(actor, assignment.role):
+    if actor is not None and not _may_grant(actor, assignment.role, unit=assignment.unit,
+                                            team_district=assignment.team_district):
         raise NotAllowed("Bạn không có quyền thu hồi vai trò này")
     if assignment.revoked_at is not None:
         raise DomainError("Vai trò này đã được thu hồi")
@@ -97,3 +103,46 @@ def revoke_role(assignment: RoleAssignment, *, actor, reason: str = "", request=
         record("role.revoked", assignment, actor=actor, request=request, before=before,
                after=assignment.scope(), reason=reason)
     return assignment
+
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,149}$")
+
+
+def create_account(username: str, full_name: str, email: str, password: str, *, actor,
+                   request=None):
+    """A new login for a person (roles are granted separately). Every problem is named; nothing
+    is saved unless all is right."""
+    if not permissions.can_manage_people(actor):
+        raise NotAllowed(_("Bạn không có quyền tạo tài khoản"))
+    User = get_user_model()
+    username, full_name, email = (username or "").strip(), (full_name or "").strip(), (email or "").strip()
+    errors = []
+    if not USERNAME.match(username):
+        errors.append(_("Tên đăng nhập «%(u)s» không hợp lệ: từ 3 đến 150 ký tự, chỉ gồm chữ thường "
+                        "không dấu, chữ số và các dấu . _ -") % {"u": username[:40]})
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.append(_("Tên đăng nhập «%(u)s» đã có người dùng") % {"u": username})
+    if not full_name:
+        errors.append(_("Chưa nhập họ và tên"))
+    elif len(full_name) > 150:
+        errors.append(_("Họ và tên dài %(n)d ký tự, tối đa 150") % {"n": len(full_name)})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(_("Thư điện tử «%(e)s» không hợp lệ") % {"e": email[:60]})
+        if len(email) > 254:
+            errors.append(_("Thư điện tử dài quá 254 ký tự"))
+    candidate = User(username=username, first_name=full_name, email=email)
+    try:
+        validate_password(password or "", candidate)
+    except ValidationError as exc:
+        errors += [_("Mật khẩu: %(m)s") % {"m": m} for m in exc.messages]
+    if errors:
+        raise DomainError(_("Chưa tạo được tài khoản"), errors=errors)
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        record("account.created", candidate, actor=actor, request=request,
+               after={"user": username, "full_name": full_name, "email": email})
+    return candidate

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from . import views
+
 app_name = "accounts"
 T = "accounts/"
 
@@ -25,4 +27,7 @@ urlpatterns = [
         name="password_reset_confirm"),
     path("mat-khau/dat-lai/xong/", auth_views.PasswordResetCompleteView.as_view(
         template_name=T + "password_reset_complete.html"), name="password_reset_complete"),
+    # people and roles, in the site (the Django admin stays for the system administrator)
+    path("nguoi-dung/", views.people, name="people"),
+    path("nguoi-dung/vai-tro/<int:pk>/thu-hoi/", views.revoke, name="revoke"),
 ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentsConfig(AppConfig):
     name = "parindex.assessments"
-    verbose_name = "Tự đánh giá"
+    verbose_name = _("Tự đánh giá")

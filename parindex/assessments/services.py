@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
@@ -327,12 +328,87 @@ def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, act
                       "meeting_date": assessment.meeting_date})
 
 
+# -- readiness: what blocks sending to the head and submitting ------------------------------------
+
+LISTED_ITEMS = 20  # items named one by one in a refusal; the rest are counted
+
+
+@dataclass
+class Readiness:
+    """The one answer to "may this sheet go to the head / be submitted now?", read by the services
+    (which refuse) and the confirmation pages (which show the same list and no button)."""
+
+    unscored: list[Item]
+    unsupported: list[Item]   # points above 0 with neither evidence nor explanation (III.3.2.b)
+    other: list[str]          # state, permission, deadline, participants
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.unscored or self.unsupported or self.other)
+
+    def messages(self, limit: int = LISTED_ITEMS) -> list[str]:
+        out = list(self.other)
+        for items, what in ((self.unscored, gettext("chưa chấm điểm")),
+                            (self.unsupported, gettext("có điểm nhưng không có tài liệu kiểm chứng, "
+                                                       "không có giải trình"))):
+            if not items:
+                continue
+            out.append(ngettext("%(n)d tiêu chí %(what)s:", "%(n)d tiêu chí %(what)s:", len(items))
+                       % {"n": len(items), "what": what})
+            out.extend(f"{item.code} {item.title}" for item in items[:limit])
+            if len(items) > limit:
+                out.append(gettext("và %(n)d tiêu chí khác") % {"n": len(items) - limit})
+        return out
+
+
+def readiness(assessment: Assessment, step: str, *, actor, at: datetime | None = None) -> Readiness:
+    """``step`` is "send" (the officer sends to the head) or "submit" (the head approves and submits).
+
+    Every self item must be scored, and an item with points must carry evidence or an explanation:
+    the appraisal would give it 0 (III.3.2.b), so it is better caught before the sheet leaves the unit.
+    """
+    unit = assessment.period_unit
+    other: list[str] = []
+    if step == "send":
+        if not permissions.can_self_assess(actor, unit):
+            other.append(gettext("Bạn không phải cán bộ được giao tự đánh giá của %(unit)s") % {"unit": unit.name})
+        if assessment.status != Status.DRAFT:
+            other.append(gettext("Bản tự đánh giá đang ở trạng thái «%(s)s», không trình được")
+                         % {"s": assessment.get_status_display()})
+    else:
+        if not permissions.can_approve_submission(actor, unit):
+            other.append(gettext("Chỉ thủ trưởng %(unit)s được duyệt và nộp bản tự đánh giá") % {"unit": unit.name})
+        if assessment.status != Status.AWAITING_APPROVAL:
+            other.append(gettext("Chỉ nộp được bản cán bộ đã trình duyệt"))
+        if not assessment.participants.exists():
+            other.append(gettext("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp"))
+    verdict = period_services.may_act(unit, own_step(unit), at)
+    if not verdict.allowed:
+        other.append(verdict.message)
+    views = item_views(assessment).values()
+    return Readiness(unscored=[v.item for v in views if v.points is None],
+                     unsupported=[v.item for v in views if v.missing_support], other=other)
+
+
+def _require_ready(assessment: Assessment, step: str, actor, at) -> None:
+    """Refuse, listing every reason (the same list the confirmation page shows); nothing changes."""
+    ready = readiness(assessment, step, actor=actor, at=at)
+    if not ready.blocked:
+        return
+    lines = ready.messages()
+    if ready.other:
+        raise DomainError(lines[0], errors=lines)
+    what = gettext("Chưa trình được") if step == "send" else gettext("Chưa nộp được")
+    raise DomainError(f"{what}: {lines[0][:-1]}", errors=[f"{what}:", *lines])
+
+
 # -- workflow -------------------------------------------------------------------------------------
 
 def send_for_approval(assessment: Assessment, *, actor, at=None, request=None) -> Assessment:
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
+        _require_ready(assessment, "send", actor, at)
         assessment.status = Status.AWAITING_APPROVAL
         assessment.sent_back_comment = ""
         assessment.save(update_fields=["status", "sent_back_comment"])
@@ -393,13 +469,7 @@ def approve_and_submit(assessment: Assessment, *, actor, at=None, request=None) 
         assessment = _lock(assessment)
         _require_head(assessment, actor)
         unit = assessment.period_unit
-        if assessment.status != Status.AWAITING_APPROVAL:
-            raise DomainError("Chỉ nộp được bản cán bộ đã trình duyệt")
-        verdict = period_services.may_act(unit, own_step(unit), at)
-        if not verdict.allowed:
-            raise DomainError(verdict.message)
-        if not assessment.participants.exists():
-            raise DomainError("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp")
+        _require_ready(assessment, "submit", actor, at)
         now = clock.now()
         assessment.snapshot = build_snapshot(assessment)
         assessment.status = Status.SUBMITTED

@@ -9,13 +9,18 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex.accounts import permissions
+from parindex.board.status import explanation_rounds
+from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods import services as period_services
 from parindex.periods.forms import DateTimeLocalInput  # noqa: F401 - re-exported for templates
 from parindex.periods.models import Period
+from parindex.periods.timeline import format_instant
 from parindex.rulebook.numbers import format_vi
 
 from . import files, services
@@ -56,6 +61,7 @@ def _context(request, unit, assessment):
         "library": list(assessment.evidence.all()),
         "participants": list(assessment.participants.all()),
         "filter": request.GET.get("loc", ""),
+        "explanation_until": explanation_rounds([unit.pk], clock.now()).get(unit.pk),
     }
 
 
@@ -230,12 +236,62 @@ PARTICIPANT_HINT = {
 }
 
 
+def _confirm(request, unit, assessment, step: str):
+    """GET: the summary and what still blocks the step (the service's answer); POST with
+    ``confirmed``: do it; a POST without it (an old form) shows the summary first."""
+    if step == "send":
+        allowed = permissions.can_self_assess(request.user, unit)
+        title, button = _("Trình thủ trưởng duyệt"), _("Trình thủ trưởng duyệt")
+        lead = _("Sau khi trình, cán bộ không sửa được điểm và tài liệu kiểm chứng; thủ trưởng duyệt và nộp, "
+                 "hoặc trả lại kèm ý kiến.")
+        run, done = services.send_for_approval, _("Đã trình thủ trưởng duyệt")
+    else:
+        allowed = permissions.can_approve_submission(request.user, unit)
+        title, button = _("Duyệt và nộp bản tự đánh giá"), _("Duyệt và nộp")
+        lead = _("Bản tự đánh giá được nộp lên cấp trên và cố định cho thẩm định; sau hạn nộp chỉ điều phối "
+                 "viên cấp quản lý mở lại được.")
+        run, done = services.approve_and_submit, _("Đã duyệt và nộp bản tự đánh giá")
+    if not allowed:
+        raise PermissionDenied
+    url = reverse(f"assessments:{'send_for_approval' if step == 'send' else 'submit'}",
+                  args=[unit.period.year, unit.code])
+    if request.method == "POST":
+        if request.POST.get("confirmed") != "1":
+            return redirect(url)
+        try:
+            run(assessment, actor=request.user, request=request)
+        except NotAllowed:
+            raise
+        except DomainError:
+            return redirect(url)  # the summary page lists every reason, from the same service
+        messages.success(request, done)
+        return _back(unit)
+    ready = services.readiness(assessment, step, actor=request.user)
+    t = services.totals(assessment)
+    library = assessment.evidence.count()
+    linked = ItemEvidence.objects.filter(score__assessment=assessment).values("score").distinct().count()
+    deadline, extended = period_services.deadline_for(unit, services.own_step(unit))
+    summary = [
+        (_("Đơn vị"), unit.name),
+        (_("Tổng điểm tự đánh giá"), f"{format_vi(t.total)} / {format_vi(t.maximum)}"),
+        (_("Tiêu chí đã chấm"), f"{t.scored}/{t.items}"),
+        (_("Tài liệu kiểm chứng"), ngettext("%(n)d tài liệu trong thư viện, gắn cho %(m)d tiêu chí",
+                                            "%(n)d tài liệu trong thư viện, gắn cho %(m)d tiêu chí", library)
+         % {"n": library, "m": linked}),
+        (_("Hạn nộp"), format_instant(deadline) + (" " + _("(đã gia hạn)") if extended else "")),
+    ]
+    return render(request, "core/confirm.html", {
+        "title": title, "lead": lead, "summary": summary, "warnings": ready.messages(),
+        "blocked": ready.blocked, "action": url, "button": button,
+        "cancel": reverse("assessments:sheet", args=[unit.period.year, unit.code]),
+    })
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_for_approval(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    return _run(request, unit, lambda: services.send_for_approval(assessment, actor=request.user, request=request),
-                "Đã trình thủ trưởng duyệt")
+    return _confirm(request, unit, assessment, "send")
 
 
 @login_required
@@ -248,11 +304,10 @@ def send_back(request, year: int, code: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    return _run(request, unit, lambda: services.approve_and_submit(assessment, actor=request.user, request=request),
-                "Đã duyệt và nộp bản tự đánh giá")
+    return _confirm(request, unit, assessment, "submit")
 
 
 @login_required

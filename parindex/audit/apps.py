@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "parindex.audit"
-    verbose_name = "Nhật ký"
+    verbose_name = _("Nhật ký")

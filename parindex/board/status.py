@@ -85,3 +85,15 @@ def commune_summary(districts) -> list[DistrictSummary]:
             sum(1 for c in children if c.state in SUBMITTED_OR_LATER),
         ))
     return out
+
+
+def explanation_rounds(units, now: datetime) -> dict[int, str]:
+    """PeriodUnit id → the end of its explanation round («giải trình»), for the units whose round is
+    open now, in one query. Read from the appraisal's own fields: the round ends by itself when
+    ``explanation_until`` passes."""
+    from parindex.appraisal.models import Appraisal, Stage
+
+    rows = Appraisal.objects.filter(assessment__period_unit__in=units, stage=Stage.EXPLANATION,
+                                    explanation_until__gt=now)
+    return {unit_id: format_instant(until)
+            for unit_id, until in rows.values_list("assessment__period_unit_id", "explanation_until")}

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant, format_start
 from parindex.units.models import PeriodUnit, UnitKind
-from parindex.units.states import SUBMITTED_OR_LATER
+from parindex.units.states import HAS_RESULT, SUBMITTED_OR_LATER, WorkState
 
-from .status import row_for
+from .status import explanation_rounds, row_for
 
 
 @dataclass
@@ -36,7 +38,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
     items: list[Todo] = []
     if period is None:
         if s.province:
-            items.append(Todo("province", "Tạo kỳ đánh giá của năm", reverse("periods:list")))
+            items.append(Todo("province", _("Tạo kỳ đánh giá của năm"), reverse("periods:create")))
         return None, items
     year = period.year
     if s.province:
@@ -67,8 +69,26 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         items.append(Todo("district", f"{district.name}: thẩm định và công bố Chỉ số cấp xã",
                           reverse("publication:district", args=[year, district.code]),
                           format_instant(period.district_publish_due)))
+        if communes and all(c.state in HAS_RESULT for c in communes) and any(
+                c.state == WorkState.APPRAISED for c in communes):
+            items.append(Todo("district", _("%(d)s: Tất cả xã đã chốt: công bố kết quả cấp xã") % {"d": district.name},
+                              reverse("publication:district", args=[year, district.code]),
+                              format_instant(period.district_publish_due), urgent=True))
+    if s.province or s.districts:
+        items.append(Todo("province" if s.province else "district",
+                          _("Tổ thẩm định và phân công thẩm định"), reverse("appraisal:teams", args=[year])))
+        items.append(Todo("province" if s.province else "district",
+                          _("Người dùng và vai trò: tạo tài khoản, giao và thu hồi vai trò"),
+                          reverse("accounts:people")))
+    items += next_steps(user, period, s, now)
     own = PeriodUnit.objects.filter(period=period, unit_id__in=s.officer_of | s.head_of)
-    for unit in own.select_related("period").prefetch_related("extensions"):
+    own = list(own.select_related("period").prefetch_related("extensions"))
+    rounds = explanation_rounds(own, now)
+    for unit in own:
+        if unit.pk in rounds:
+            items.append(Todo("unit", _("%(u)s: Giải trình ý kiến thẩm định, bổ sung tài liệu kiểm chứng")
+                              % {"u": unit.name}, reverse("explanation:page", args=[year, unit.code]),
+                              rounds[unit.pk]))
         row = row_for(unit, now)
         what = ("Duyệt và nộp kết quả tự đánh giá" if unit.unit_id in s.head_of
                 else "Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng")
@@ -84,3 +104,61 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         items.append(Todo("surveyor", "Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra", None,
                           format_start(period.appraisal_start)))
     return period, items
+
+
+# -- the appraisal's next step, for the team lead and the coordinator ---------------------------------
+
+def _open_appraisals(period, units: Q):
+    """The unfinished appraisals of these units with their counts of appraised items, in one query."""
+    from parindex.appraisal.models import Appraisal, Stage
+
+    return (Appraisal.objects.filter(assessment__period_unit__period=period).filter(units)
+            .exclude(stage=Stage.FINALIZED).select_related("assessment__period_unit")
+            .annotate(total=Count("items"),
+                      round1=Count("items", filter=Q(items__round1_points__isnull=False)),
+                      final=Count("items", filter=Q(items__final_points__isnull=False)))
+            .order_by("assessment__period_unit__code"))
+
+
+def _units_of_team(district) -> Q:
+    if district is None:  # the provincial team: departments and districts
+        return Q(assessment__period_unit__kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+    return Q(assessment__period_unit__kind=UnitKind.COMMUNE, assessment__period_unit__parent=district)
+
+
+def next_steps(user, period: Period, s, now: datetime) -> list[Todo]:
+    """"Round 1 of X is done: open the explanation round" and the like — one query per team led
+    and one per coordinating role, whatever the number of units."""
+    from parindex.appraisal.models import Stage, Team
+
+    year = period.year
+    items: list[Todo] = []
+    for team in Team.objects.filter(period=period, lead=user).select_related("district"):
+        due = format_instant(period.district_publish_due if team.district_id else period.appraisal_end)
+        for a in _open_appraisals(period, _units_of_team(team.district)):
+            unit = a.assessment.period_unit
+            url = reverse("appraisal:unit", args=[year, unit.code])
+            closed = a.stage == Stage.EXPLANATION and a.explanation_until and a.explanation_until <= now
+            if a.total and a.stage == Stage.ROUND1 and a.round1 == a.total:
+                text = _("Thẩm định vòng 1 của %(u)s đã xong: chuyển sang thẩm định cuối / chốt kết quả")
+            elif a.total and (a.stage == Stage.FINAL or closed) and a.final == a.total:
+                text = _("Thẩm định cuối của %(u)s đã xong: chốt kết quả")
+            elif closed:
+                text = _("Hết hạn giải trình của %(u)s: thẩm định cuối rồi chốt kết quả")
+            else:
+                continue
+            items.append(Todo("lead", text % {"u": unit.name}, url, due))
+    coordinated = []
+    if s.province:
+        coordinated.append((_units_of_team(None), format_instant(period.appraisal_end)))
+    if s.districts:
+        coordinated.append((Q(assessment__period_unit__kind=UnitKind.COMMUNE,
+                              assessment__period_unit__parent__unit_id__in=s.districts),
+                            format_instant(period.district_publish_due)))
+    for units, due in coordinated:
+        for a in _open_appraisals(period, units & Q(stage=Stage.ROUND1)):
+            if a.total and a.round1 == a.total:
+                unit = a.assessment.period_unit
+                items.append(Todo("coordinator", _("Vòng 1 của %(u)s đã xong: mở vòng giải trình") % {"u": unit.name},
+                                  reverse("appraisal:unit", args=[year, unit.code]), due))
+    return items

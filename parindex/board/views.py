@@ -93,6 +93,7 @@ def unit_card(request, year: int, code: str):
     verdict = period_services.may_act(unit, status.own_step(unit))
     return render(request, "board/unit.html", {
         "period": period, "unit": unit, "row": row, "verdict": verdict,
+        "explanation_until": status.explanation_rounds([unit.pk], clock.now()).get(unit.pk),
         "extensions": unit.extensions.all(),
         "can_extend": permissions.can_grant_extension(request.user, unit),
     })

@@ -22,4 +22,6 @@ def navigation(request):
                 items.append((_("Thẩm định"), reverse("appraisal:list", args=[period.year])))
         if permissions.can_view_admin(user):
             items.append((_("Quản trị"), reverse("admin:index")))
-    return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None}
+    from parindex.appraisal import teams  # (flow) the teams page is linked where its viewers work
+    return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None,
+            "nav_can_teams": user is not None and user.is_authenticated and teams.may_view(user)}

@@ -38,8 +38,8 @@ ACCOUNTS = [
     ("syt.canbo", "Cán bộ Sở Y tế", Role.UNIT_OFFICER, "dept:SYT", "", None, []),
     ("chomoi.canbo", "Cán bộ UBND huyện Chợ Mới", Role.UNIT_OFFICER, "gso:065", "", None, []),
     ("chomoi.chutich", "Chủ tịch UBND huyện Chợ Mới", Role.UNIT_HEAD, "gso:065", "", None, []),
-    ("hoamuc.canbo", "Công chức xã Hòa Mục (Chợ Mới)", Role.UNIT_OFFICER, "gso:02098", "", None, []),
-    ("hoamuc.chutich", "Chủ tịch UBND xã Hòa Mục", Role.UNIT_HEAD, "gso:02098", "", None, []),
+    ("hoamuc.canbo", "Công chức xã Hoà Mục (Chợ Mới)", Role.UNIT_OFFICER, "gso:02098", "", None, []),
+    ("hoamuc.chutich", "Chủ tịch UBND xã Hoà Mục", Role.UNIT_HEAD, "gso:02098", "", None, []),
     ("kimlu.canbo", "Công chức xã Kim Lư (Na Rì)", Role.UNIT_OFFICER, "gso:02158", "", None, []),
     ("stc.thamdinh", "Sở Tài chính — tổ thẩm định tỉnh (lĩnh vực g)", Role.APPRAISER, None, "STC", None, ["g"]),
     ("chomoi.thamdinh", "Phòng Nội vụ — tổ thẩm định huyện Chợ Mới", Role.APPRAISER, None, "PNV", "gso:065",
@@ -51,7 +51,7 @@ CYCLE_ACCOUNTS = [
     ("snv.totruong", "Tổ trưởng tổ thẩm định tỉnh: mọi cơ quan, chốt kết quả sở, huyện"),
     ("nganson.noivu", "Phòng Nội vụ huyện Ngân Sơn: kết quả cấp xã đã công bố"),
     ("nganson.thamdinh", "Tổ trưởng tổ thẩm định huyện Ngân Sơn"),
-    ("chomoi.totruong", "Tổ trưởng tổ thẩm định huyện Chợ Mới, mọi cơ quan (13/14 xã đã chốt; còn xã Hòa Mục)"),
+    ("chomoi.totruong", "Tổ trưởng tổ thẩm định huyện Chợ Mới, mọi cơ quan (13/14 xã đã chốt; còn xã Hoà Mục)"),
     ("skhdt.canbo", "Cán bộ Sở Kế hoạch và Đầu tư (đã nộp, chờ thẩm định)"),
 ]
 

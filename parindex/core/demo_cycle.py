@@ -28,7 +28,7 @@ CYCLE_DISTRICT = "062"  # Huyện Ngân Sơn, 10 communes
 DISTRICT_AGENCIES = ("PNV", "PTP", "VPHU", "PTCKH", "PVHTT")
 PROVINCIAL_AGENCIES = ("VPUBND", "SNV", "STP", "STC", "STTTT", "SKHCN")
 SUBMITTED_DEPARTMENTS = ("SKHDT", "SCT", "SXD", "SGTVT")
-OPEN_DISTRICT, OPEN_COMMUNE = "065", "02098"  # Huyện Chợ Mới, xã Hòa Mục
+OPEN_DISTRICT, OPEN_COMMUNE = "065", "02098"  # Huyện Chợ Mới, xã Hoà Mục
 
 
 def _user(username: str, full_name: str, password: str):
@@ -104,7 +104,7 @@ def run(period, password: str) -> list[str]:
         publication.publish_communes(district, actor=coordinator)
         log.append("Huyện Ngân Sơn: 10 xã đã tự đánh giá, thẩm định, chốt và công bố")
 
-    # Chợ Mới: every commune but xã Hòa Mục is finalized, so a newcomer can run Hòa Mục's whole
+    # Chợ Mới: every commune but xã Hoà Mục is finalized, so a newcomer can run Hoà Mục's whole
     # cycle by hand (self-assessment → appraisal → finalization) and then publish the district.
     chomoi = PeriodUnit.objects.get(period=period, code=OPEN_DISTRICT)
     chomoi_lead = _user("chomoi.totruong", "Tổ trưởng tổ thẩm định huyện Chợ Mới", password)
@@ -118,7 +118,7 @@ def run(period, password: str) -> list[str]:
     others = list(chomoi.children.filter(kind=UnitKind.COMMUNE).exclude(code=OPEN_COMMUNE).order_by("code"))
     if any(c.state != "appraised" for c in others):
         _finish_communes(others, chomoi_lead, password, rng)
-        log.append(f"Huyện Chợ Mới: {len(others)} xã đã chốt kết quả; xã Hòa Mục chờ tự đánh giá")
+        log.append(f"Huyện Chợ Mới: {len(others)} xã đã chốt kết quả; xã Hoà Mục chờ tự đánh giá")
     return _departments(period, password, rng, log)
 
 

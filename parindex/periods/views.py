@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from parindex.accounts import permissions
 from parindex.core.errors import DomainError
@@ -21,25 +21,31 @@ def _require_view(user):
 
 
 @login_required
+@require_GET
 def period_list(request):
     _require_view(request.user)
-    form = None
-    if permissions.can_manage_periods(request.user):
-        form = PeriodCreateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                period = services.create_period(form.cleaned_data["year"], reading=form.cleaned_data["reading"],
-                                                actor=request.user, request=request)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                for e in exc.errors[1:]:
-                    form.add_error(None, e)
-            else:
-                messages.success(request, f"Đã tạo kỳ đánh giá năm {period.year}")
-                return redirect("periods:detail", year=period.year)
-    elif request.method == "POST":
+    return render(request, "periods/list.html", {"periods": Period.objects.all(),
+                                                 "can_manage": permissions.can_manage_periods(request.user)})
+
+
+@login_required
+def period_create(request):
+    """«Tạo kỳ đánh giá»: the year and the reading of "before day X"; services.create_period binds the
+    criteria sets in force and the default timeline of section V."""
+    if not permissions.can_manage_periods(request.user):
         raise PermissionDenied
-    return render(request, "periods/list.html", {"periods": Period.objects.all(), "form": form})
+    form = PeriodCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.create_period(form.cleaned_data["year"], reading=form.cleaned_data["reading"],
+                                            actor=request.user, request=request)
+        except DomainError as exc:
+            for e in exc.errors:
+                form.add_error(None, e)
+        else:
+            messages.success(request, f"Đã tạo kỳ đánh giá năm {period.year}")
+            return redirect("periods:detail", year=period.year)
+    return render(request, "periods/create.html", {"form": form})
 
 
 def timeline_rows(period):

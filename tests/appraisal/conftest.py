@@ -7,6 +7,7 @@ from parindex.accounts.services import grant_role
 from parindex.appraisal import services
 from parindex.appraisal.models import Team
 from parindex.assessments import services as assessment_services
+from parindex.assessments.models import Assessment
 from parindex.units.models import PeriodUnit, Unit
 
 
@@ -15,14 +16,16 @@ def submit(persona, fill):
     """``submit(assessment, officer, head)``: fill every item, record participants, approve and submit."""
     def do(assessment, officer, head, *, support=True):
         fill(assessment, officer)
-        if not support:  # drop the explanation of a.1.1: neither evidence nor explanation
-            score = assessment.scores.get(item_code="a.1.1")
-            score.explanation = ""
-            score.save()
         assessment_services.set_participants(assessment, [("Người A", "Chủ tịch"), ("Người B", "Công chức")],
                                              actor=persona(officer))
         assessment_services.send_for_approval(assessment, actor=persona(officer))
         assessment_services.approve_and_submit(assessment, actor=persona(head))
+        if not support:
+            # a.1.1 submitted with neither evidence nor explanation: the submission rule now refuses
+            # that, so the frozen version is edited as a sheet submitted before the rule would read
+            snapshot = assessment_services.get_or_create(assessment.period_unit).snapshot
+            snapshot["items"]["a.1.1"]["explanation"] = ""
+            Assessment.objects.filter(pk=assessment.pk).update(snapshot=snapshot)
         return assessment_services.get_or_create(PeriodUnit.objects.get(pk=assessment.period_unit_id))
     return do
 

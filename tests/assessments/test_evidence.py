@@ -91,7 +91,7 @@ def test_downloads_only_for_people_who_may_see_the_unit(hoa_muc, persona, login)
 
 def test_a_document_reference_needs_its_number_issuer_and_summary(hoa_muc, persona):
     with pytest.raises(DomainError, match="Văn bản kiểm chứng thiếu: số hiệu, trích yếu"):
-        services.add_document(hoa_muc, number="", issued_on=None, issuer="UBND xã Hòa Mục", summary="",
+        services.add_document(hoa_muc, number="", issued_on=None, issuer="UBND xã Hoà Mục", summary="",
                               actor=persona("hoamuc.canbo"))
     assert not Evidence.objects.exists()
 
@@ -100,7 +100,7 @@ def test_one_document_backs_many_items_each_with_its_exact_place(hoa_muc, person
     officer = persona("hoamuc.canbo")
     import datetime
     plan = services.add_document(hoa_muc, number="12/KH-UBND", issued_on=datetime.date(2020, 12, 28),
-                                 issuer="UBND xã Hòa Mục", summary="Kế hoạch CCHC năm 2021", actor=officer)
+                                 issuer="UBND xã Hoà Mục", summary="Kế hoạch CCHC năm 2021", actor=officer)
     services.save_item(hoa_muc, "a.1.1", "1", "", actor=officer, version=None)
     services.link_evidence(hoa_muc, "a.1.1", plan, "Mục I, trang 1", actor=officer)
     services.link_evidence(hoa_muc, "a.1.2", plan, "Mục II, điểm 2, trang 3", actor=officer)
@@ -108,7 +108,7 @@ def test_one_document_backs_many_items_each_with_its_exact_place(hoa_muc, person
     assert [link.location for link in views["a.1.1"].links] == ["Mục I, trang 1"]
     assert not views["a.1.1"].missing_support
     html = login("hoamuc.canbo").get(URL).content.decode()
-    assert "12/KH-UBND ngày 28/12/2020 của UBND xã Hòa Mục: Kế hoạch CCHC năm 2021" in html
+    assert "12/KH-UBND ngày 28/12/2020 của UBND xã Hoà Mục: Kế hoạch CCHC năm 2021" in html
     assert "<em>Mục II, điểm 2, trang 3</em>" in html
     link = ItemEvidence.objects.get(score__item_code="a.1.1")
     services.unlink_evidence(link, actor=officer)

@@ -65,6 +65,8 @@ def test_a_department_report_marks_survey_items(assessment_of, fill, login):
 
 
 def test_after_submission_the_report_shows_the_frozen_version(hoa_muc, persona, login):
+    # nothing unsupported may be submitted: a.1.1 gets its explanation first
+    services.save_item(hoa_muc, "a.1.1", "1", "Kế hoạch 12/KH-UBND", actor=persona("hoamuc.canbo"), version=None)
     services.send_for_approval(hoa_muc, actor=persona("hoamuc.canbo"))
     services.approve_and_submit(hoa_muc, actor=persona("hoamuc.chutich"))
     ItemScore.objects.filter(assessment=hoa_muc, item_code="c.3.1").update(points=Decimal(0), explanation="đã sửa")

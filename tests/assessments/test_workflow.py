@@ -155,11 +155,15 @@ def test_after_the_deadline_only_the_district_coordinator_reopens_with_a_reason(
 def test_the_buttons_drive_the_same_workflow(ready, login):
     officer = login("hoamuc.canbo")
     assert "Trình thủ trưởng duyệt" in officer.get(URL).content.decode()
-    officer.post(URL + "trinh/")
+    # a POST without the confirmation (an old form) only leads to the summary; nothing changes
+    assert officer.post(URL + "trinh/")["Location"] == URL + "trinh/"
+    assert reload(ready).status == Status.DRAFT
+    officer.post(URL + "trinh/", {"confirmed": "1"})
+    assert reload(ready).status == Status.AWAITING_APPROVAL
     head = login("hoamuc.chutich")
     page = head.get(URL).content.decode()
     assert "Duyệt và nộp" in page and "Trả lại cán bộ" in page
-    response = head.post(URL + "nop/", follow=True)
+    response = head.post(URL + "nop/", {"confirmed": "1"}, follow=True)
     assert "Đã duyệt và nộp bản tự đánh giá" in response.content.decode()
     assert reload(ready).status == Status.SUBMITTED
     assert login("kimlu.canbo").post(URL + "rut/").status_code == 404
@@ -174,3 +178,61 @@ def test_a_stale_form_after_submission_is_refused_with_a_message(ready, persona,
     assert response.status_code == 400
     assert "Đã nộp" in response.json()["error"]
     assert ItemScore.objects.get(assessment=ready, item_code="a.1.1").points == 1
+
+
+# -- nothing unscored or unsupported leaves the unit (the rule lives in services.readiness) ---------
+
+def test_sending_with_unscored_items_is_refused_listing_them_and_nothing_changes(assessment_of, persona):
+    officer = persona("hoamuc.canbo")
+    assessment = assessment_of("02098")
+    services.save_item(assessment, "a.1.1", "1", "Kế hoạch 12/KH-UBND", actor=officer, version=None)
+    with pytest.raises(DomainError) as refused:
+        services.send_for_approval(assessment, actor=officer)
+    lines = refused.value.errors
+    assert lines[:2] == ["Chưa trình được:", "52 tiêu chí chưa chấm điểm:"]
+    assert lines[2].startswith("a.1.2 ")
+    assert len(lines) == 2 + 20 + 1 and lines[-1] == "và 32 tiêu chí khác"
+    assert reload(assessment).status == Status.DRAFT
+    assert not AuditEntry.objects.filter(action="assessment.sent_for_approval").exists()
+
+
+def test_an_item_with_points_but_neither_evidence_nor_explanation_blocks_sending(ready, persona):
+    officer = persona("hoamuc.canbo")
+    services.save_item(ready, "c.3.1", "6", "", actor=officer, version=None)
+    ready_now = services.readiness(reload(ready), "send", actor=officer)
+    assert [i.code for i in ready_now.unsupported] == ["c.3.1"] and ready_now.unscored == []
+    with pytest.raises(DomainError) as refused:
+        services.send_for_approval(reload(ready), actor=officer)
+    title = next(i.title for i in services.criteria_of(ready).items if i.code == "c.3.1")
+    assert refused.value.errors == [
+        "Chưa trình được:", "1 tiêu chí có điểm nhưng không có tài liệu kiểm chứng, không có giải trình:",
+        f"c.3.1 {title}"]
+    assert reload(ready).status == Status.DRAFT
+    # an item at 0 without a word is not blocked: the appraisal cannot lower it further
+    services.save_item(reload(ready), "c.3.1", "0", "", actor=officer, version=None)
+    services.send_for_approval(reload(ready), actor=officer)
+    assert reload(ready).status == Status.AWAITING_APPROVAL
+
+
+def test_submitting_is_refused_too_when_an_item_lost_its_support_after_sending(ready, persona):
+    """The head's step checks again, in its own transaction (a change made meanwhile, by any path)."""
+    services.send_for_approval(ready, actor=persona("hoamuc.canbo"))
+    ItemScore.objects.filter(assessment=ready, item_code="a.1.1").update(explanation="")
+    with pytest.raises(DomainError, match="Chưa nộp được"):
+        services.approve_and_submit(reload(ready), actor=persona("hoamuc.chutich"))
+    assert reload(ready).status == Status.AWAITING_APPROVAL
+    assert reload(ready).snapshot is None
+
+
+def test_the_confirmation_page_shows_the_summary_and_no_button_when_blocked(assessment_of, ready, login):
+    officer = login("hoamuc.canbo")
+    page = officer.get(URL + "trinh/").content.decode()
+    for text in ("Xã Hoà Mục", "Tổng điểm tự đánh giá", "100 / 100", "53/53", "Hạn nộp", "hết ngày 03/12/2026"):
+        assert text in page, text
+    assert 'name="confirmed"' in page
+    ItemScore.objects.filter(assessment=ready, item_code="a.1.1").update(points=None)
+    page = officer.get(URL + "trinh/").content.decode()
+    assert "1 tiêu chí chưa chấm điểm:" in page and "a.1.1 " in page
+    assert 'name="confirmed"' not in page
+    assert login("hoamuc.chutich").get(URL + "trinh/").status_code == 403
+    assert login("kimlu.canbo").get(URL + "trinh/").status_code == 404

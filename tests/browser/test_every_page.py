@@ -67,6 +67,11 @@ PAGES = [
     ("/cong-bo/2021/", None, "Kết quả công bố Chỉ số CCHC năm 2021"),
     ("/cong-bo/2021/huyen/065/", None, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"),
     ("/", "hoamuc.canbo", "Việc cần làm"),
+
+    # issue 8 (flow): confirmation pages, people and roles, a new period
+    ("/ky/2021/don-vi/STP/tu-danh-gia/trinh/", "stp.canbo", "Trình thủ trưởng duyệt"),
+    ("/tai-khoan/nguoi-dung/", "snv.dieuphoi", "Người dùng và vai trò"),
+    ("/ky/tao/", "snv.dieuphoi", "Tạo kỳ đánh giá"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).
@@ -90,7 +95,7 @@ def hoa_muc(assessment_of, persona, submit, chomoi_team):
     officer = persona("hoamuc.canbo")
     assessment = assessment_of("02098")
     document = assessment_services.add_document(
-        assessment, number="15/KH-UBND", issued_on=date(2021, 1, 12), issuer="UBND xã Hòa Mục",
+        assessment, number="15/KH-UBND", issued_on=date(2021, 1, 12), issuer="UBND xã Hoà Mục",
         summary="Kế hoạch cải cách hành chính năm 2021", actor=officer, at=BEFORE_DEADLINE)
     assessment_services.link_evidence(assessment, "a.1.1", document, "Mục II, trang 2", actor=officer,
                                       at=BEFORE_DEADLINE)

@@ -105,6 +105,14 @@ def messages(page):
     return page.locator(".messages")
 
 
+def confirm(page, button: str, title: str):
+    """Press a workflow button on the sheet, read the summary page, and confirm."""
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("dl.summary")).to_contain_text("Tổng điểm tự đánh giá")
+    page.get_by_role("button", name=button).click()
+
+
 # -- 1. the whole commune sheet, with evidence, approved and submitted ---------------------------
 
 def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson_submits(
@@ -180,7 +188,7 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
         "Thành phần tham gia, khó khăn, kiến nghị (3)")
 
     expect(page.locator(".workflow .warn")).to_have_count(0)  # nothing lacks support
-    page.get_by_role("button", name="Trình thủ trưởng duyệt").click()
+    confirm(page, "Trình thủ trưởng duyệt", "Trình thủ trưởng duyệt")
     expect(messages(page)).to_contain_text("Đã trình thủ trưởng duyệt")
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     expect(page.locator(".workflow")).to_contain_text("Đang chờ thủ trưởng duyệt.")
@@ -192,11 +200,11 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
     open_sheet(page, base + HOA_MUC)
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     expect(page.locator("#grand-total")).to_have_text("100")
-    page.get_by_role("button", name="Duyệt và nộp").click()
+    confirm(page, "Duyệt và nộp", "Duyệt và nộp bản tự đánh giá")
     expect(messages(page)).to_contain_text("Đã duyệt và nộp bản tự đánh giá")
     expect(page.locator("#assessment-status")).to_have_text("Đã nộp")
     expect(page.locator(".workflow")).to_contain_text(
-        re.compile(r"Đã nộp lúc \d\d:\d\d \d\d/\d\d/\d{4} bởi Chủ tịch UBND xã Hòa Mục"))
+        re.compile(r"Đã nộp lúc \d\d:\d\d \d\d/\d\d/\d{4} bởi Chủ tịch UBND xã Hoà Mục"))
     expect(page.get_by_role("button", name="Duyệt và nộp")).to_have_count(0)
 
     # the evidence opens for the head, in the browser (inline PDF)
@@ -234,7 +242,7 @@ def test_department_sheet_is_sent_back_by_the_director_and_resubmitted(live_serv
     open_sheet(page, base + STP)
     expect(page.locator("#assessment-status")).to_have_text("Đang soạn")
     expect(page.locator("#grand-total")).to_have_text("74")
-    page.get_by_role("button", name="Trình thủ trưởng duyệt").click()
+    confirm(page, "Trình thủ trưởng duyệt", "Trình thủ trưởng duyệt")
     expect(messages(page)).to_contain_text("Đã trình thủ trưởng duyệt")
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     log_out(page)
@@ -258,7 +266,7 @@ def test_department_sheet_is_sent_back_by_the_director_and_resubmitted(live_serv
     page.reload()
     expect(item(page, "a.1.2").locator('input[type=radio][value="1"]')).to_be_checked()
     expect(page.locator("#grand-total")).to_have_text("73,5")
-    page.get_by_role("button", name="Trình thủ trưởng duyệt").click()
+    confirm(page, "Trình thủ trưởng duyệt", "Trình thủ trưởng duyệt")
     expect(messages(page)).to_contain_text("Đã trình thủ trưởng duyệt")
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     expect(page.locator("p.errors[role=alert]")).to_have_count(0)  # the comment is cleared on resubmission
@@ -266,7 +274,7 @@ def test_department_sheet_is_sent_back_by_the_director_and_resubmitted(live_serv
 
     log_in(page, base, "stp.giamdoc")
     open_sheet(page, base + STP)
-    page.get_by_role("button", name="Duyệt và nộp").click()
+    confirm(page, "Duyệt và nộp", "Duyệt và nộp bản tự đánh giá")
     expect(messages(page)).to_contain_text("Đã duyệt và nộp bản tự đánh giá")
     expect(page.locator("#assessment-status")).to_have_text("Đã nộp")
     stp = services.get_or_create(stp_ready.period_unit)
@@ -294,7 +302,11 @@ def test_a_submission_after_the_deadline_is_refused(live_server, page, hoa_muc_a
     open_sheet(page, base + HOA_MUC)
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     page.get_by_role("button", name="Duyệt và nộp").click()
-    expect(messages(page).locator(".msg.error")).to_have_text(LATE)
+    # the confirmation page names what blocks the step, and offers no button
+    expect(page.locator("h1")).to_have_text("Duyệt và nộp bản tự đánh giá")
+    expect(page.locator(".msg.error")).to_have_text(LATE)
+    expect(page.get_by_role("button", name="Duyệt và nộp")).to_have_count(0)
+    page.get_by_role("link", name="Quay lại").click()
     expect(page.locator("#assessment-status")).to_have_text("Chờ thủ trưởng duyệt")
     assert services.get_or_create(hoa_muc_awaiting.period_unit).status == Status.AWAITING_APPROVAL
 

@@ -1,8 +1,14 @@
 """The audit log is append-only: nothing in the application, the admin or the database edits it."""
 
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from parindex.audit.formatting import ACTIONS, show
 from parindex.audit.models import AuditEntry, AuditImmutable
 from parindex.audit.services import record
 from parindex.periods.models import Period
@@ -57,8 +63,58 @@ def test_the_admin_shows_the_log_read_only(entry, login):
 
 def test_the_history_include_shows_an_objects_entries(entry, login):
     html = login("snv.dieuphoi").get("/ky/2021/").content.decode()
-    assert 'data-action="test.done"' in html
-    assert "snv.dieuphoi" in html
+    history = html.split('class="history"')[1]
+    assert "Điều phối viên Sở Nội vụ (snv.dieuphoi)" in history
+    assert "Thay đổi khác" in history      # an unknown code reads as a generic phrase…
+    assert "test.done" not in html          # …never as the code
+    assert "Mở kỳ đánh giá" in history and "Trạng thái: Chuẩn bị → Đang diễn ra" in history
+
+
+SOURCE = Path(__file__).resolve().parents[2] / "parindex"
+
+
+def recorded_actions() -> set[str]:
+    """Every action code written anywhere: ``record("…"`` calls, and codes passed on to a helper
+    that records them (``_reopen(…, "assessment.withdrawn", …)``)."""
+    codes = set()
+    for path in SOURCE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'record\(\s*"([a-z_]+\.[a-z_0-9]+)"', text))
+        if "record(action" in text:
+            codes |= set(re.findall(r'"([a-z]+\.[a-z_]+)", reason', text))
+    return codes
+
+
+def test_every_action_code_in_the_code_base_has_a_vietnamese_phrase():
+    codes = recorded_actions()
+    assert {"unit.state_changed", "assessment.score_changed", "appraisal.item_appraised",
+            "publication.published", "assessment.withdrawn", "assessment.reopened"} <= codes
+    missing = sorted(codes - set(ACTIONS))
+    assert missing == [], f"add a phrase to parindex/audit/formatting.py ACTIONS for: {missing}"
+
+
+def test_the_history_shows_labels_dates_and_before_after_lines(world, persona):
+    from parindex.units.models import PeriodUnit
+    unit = PeriodUnit.objects.get(period=world, code="02098")
+    e = record("unit.state_changed", unit, actor=persona("chomoi.noivu"), before={"state": "submitted"},
+               after={"state": "self_assessing"}, reason="Sai sót")
+    shown = show([e])[0]
+    assert shown.what == "Chuyển trạng thái"
+    assert shown.lines == ["Trạng thái: Đã nộp → Đang tự đánh giá"]
+    assert re.fullmatch(r"\d\d:\d\d ngày \d\d/\d\d/\d{4}", shown.at)
+    assert shown.who == "Phòng Nội vụ huyện Chợ Mới (chomoi.noivu)"
+    score = record("assessment.score_changed", unit, actor=None,
+                   before={"item": "a.1.1", "points": None, "explanation": ""},
+                   after={"item": "a.1.1", "points": Decimal("0.5"), "explanation": "Kế hoạch 12"})
+    assert show([score])[0].lines == ["Tiêu chí: a.1.1", "Điểm: — → 0,5", "Giải trình: — → Kế hoạch 12"]
+    assert show([score])[0].who == "Hệ thống"
+    opened = record("appraisal.explanation_opened", unit, after={"until": datetime(2021, 12, 3, 7, 5, tzinfo=UTC)})
+    assert show([opened])[0].lines == ["Hạn giải trình: 14:05 ngày 03/12/2021"]
+    role = AuditEntry.objects.filter(action="role.granted", after__user="stc.thamdinh").get()
+    lines = show([role])[0].lines
+    assert "Vai trò: Thành viên tổ thẩm định" in lines and "Lĩnh vực: g" in lines
+    for line in lines + shown.lines:
+        assert "{" not in line and "_" not in line, line
 
 
 def test_role_grants_are_logged(world):

@@ -126,6 +126,15 @@ MATRIX.update({
     "publication:public_xlsx": ("get", CHOMOI, "", row(404)),
     "publication:public_pdf": ("get", CHOMOI, "", row(404)),
 })
+# Pages added with issue 8: confirmation pages (GET shows the summary), people and roles, a new period.
+MATRIX.update({
+    "assessments:send_for_approval#get": ("get", HOA_MUC, "", {**OFFICER_ACTS, "hoamuc.canbo": 200}),
+    "assessments:submit#get": ("get", HOA_MUC, "", HEAD_ACTS),
+    "accounts:people": ("get", {}, "", row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=200)),
+    # role 1 is the Sở Nội vụ coordinator's own (demo): Chợ Mới's coordinator may not see it
+    "accounts:revoke": ("get", {"pk": 1}, "", row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=404)),
+    "periods:create": ("get", {}, "", PROVINCE_ONLY),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]

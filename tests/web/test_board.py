@@ -134,3 +134,35 @@ def test_the_coordinators_home_runs_a_bounded_number_of_queries(login, django_as
     with django_assert_max_num_queries(15):
         response = client.get("/")
     assert response.content.decode().count('class="todo-item') >= 3
+
+
+
+def test_the_next_steps_cost_the_same_queries_for_one_unit_or_several(login, assessment_of, persona, fill):
+    """The coordinator's «round 1 is done» items: one query per role, not one per unit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parindex.accounts.models import Role
+    from parindex.accounts.services import grant_role
+    from parindex.appraisal import services as appraisal_services
+    from parindex.assessments import services as assessment_services
+    from parindex.units.models import Unit
+
+    officer, head = persona("hoamuc.canbo"), persona("hoamuc.chutich")
+    counts = []
+    for code in ("02098", "02101"):  # two communes of Chợ Mới
+        unit = Unit.objects.get(key=f"gso:{code}")
+        grant_role(officer, Role.UNIT_OFFICER, actor=None, unit=unit)
+        grant_role(head, Role.UNIT_HEAD, actor=None, unit=unit)
+        assessment = fill(assessment_of(code), "hoamuc.canbo")
+        assessment_services.set_participants(assessment, [("Người A", "Chủ tịch")], actor=officer)
+        assessment_services.send_for_approval(assessment, actor=officer)
+        assessment_services.approve_and_submit(assessment, actor=head)
+        appraisal = appraisal_services.get_or_start(assessment_services.get_or_create(assessment.period_unit))
+        appraisal.items.update(round1_points=0)
+        client = login("chomoi.noivu")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/").content.decode()
+        counts.append(len(queries))
+        assert page.count("đã xong: mở vòng giải trình") == len(counts)
+    assert counts[0] == counts[1]

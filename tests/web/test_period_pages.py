@@ -11,7 +11,7 @@ from parindex.periods.models import Period
 
 def test_the_coordinator_creates_a_period_from_the_page(login):
     client = login("snv.dieuphoi")
-    response = client.post("/ky/", {"year": "2022", "reading": "strict"})
+    response = client.post("/ky/tao/", {"year": "2022", "reading": "strict"})
     assert response.status_code == 302
     assert response["Location"] == "/ky/2022/"
     html = client.get("/ky/2022/").content.decode()
@@ -25,14 +25,14 @@ def test_the_coordinator_creates_a_period_from_the_page(login):
     ("2021", "Kỳ đánh giá năm 2021 đã có"),
 ])
 def test_a_bad_year_is_explained_and_nothing_is_created(login, year, message):
-    response = login("snv.dieuphoi").post("/ky/", {"year": year, "reading": "strict"})
+    response = login("snv.dieuphoi").post("/ky/tao/", {"year": year, "reading": "strict"})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Period.objects.count() == 1
 
 
 def test_other_roles_cannot_create_a_period_even_by_posting(login):
-    assert login("chomoi.noivu").post("/ky/", {"year": "2022", "reading": "strict"}).status_code == 403
+    assert login("chomoi.noivu").post("/ky/tao/", {"year": "2022", "reading": "strict"}).status_code == 403
     assert not Period.objects.filter(year=2022).exists()
 
 

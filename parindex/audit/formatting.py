@@ -1,0 +1,203 @@
+"""The change history as people read it: what happened in words, states by their labels, dates as
+people write them ("14:05 ngày 03/12/2021"), before → after as "label: old → new" lines.
+
+The log keeps machine codes (``unit.state_changed``, ``{"state": "submitted"}``); nothing here is
+stored, it is only how an entry is shown. Every action code recorded anywhere in parindex has a
+phrase (tests/web/test_audit.py greps the source for ``record("…"`` to keep it so); an unknown code
+reads as a generic phrase, never as the code itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AuditEntry
+
+ACTIONS = {
+    "unit.state_changed": gettext_lazy("Chuyển trạng thái"),
+    "units.loaded": gettext_lazy("Nạp danh sách đơn vị"),
+    "period.created": gettext_lazy("Tạo kỳ đánh giá"),
+    "period.opened": gettext_lazy("Mở kỳ đánh giá"),
+    "period.timeline_changed": gettext_lazy("Sửa mốc thời gian"),
+    "extension.granted": gettext_lazy("Gia hạn"),
+    "role.granted": gettext_lazy("Giao vai trò"),
+    "role.revoked": gettext_lazy("Thu hồi vai trò"),
+    "account.created": gettext_lazy("Tạo tài khoản"),
+    "assessment.score_changed": gettext_lazy("Chấm điểm tiêu chí"),
+    "assessment.item_saved": gettext_lazy("Chấm điểm tiêu chí"),
+    "assessment.evidence_added": gettext_lazy("Thêm tài liệu kiểm chứng vào thư viện"),
+    "assessment.evidence_linked": gettext_lazy("Gắn tài liệu kiểm chứng cho tiêu chí"),
+    "assessment.evidence_unlinked": gettext_lazy("Bỏ tài liệu kiểm chứng khỏi tiêu chí"),
+    "assessment.report_changed": gettext_lazy("Sửa thành phần tham gia, khó khăn, kiến nghị"),
+    "assessment.imported": gettext_lazy("Nhập điểm từ Excel"),
+    "assessment.sent_for_approval": gettext_lazy("Trình thủ trưởng duyệt"),
+    "assessment.sent_back": gettext_lazy("Thủ trưởng trả lại cán bộ"),
+    "assessment.submitted": gettext_lazy("Thủ trưởng duyệt và nộp"),
+    "assessment.withdrawn": gettext_lazy("Thủ trưởng rút lại để sửa"),
+    "assessment.reopened": gettext_lazy("Mở lại bản tự đánh giá"),
+    "appraisal.item_appraised": gettext_lazy("Thẩm định tiêu chí"),
+    "appraisal.round1_confirmed": gettext_lazy("Giữ điểm vòng 1 cho các tiêu chí không giải trình"),
+    "appraisal.self_scores_accepted": gettext_lazy("Chấp nhận điểm tự chấm"),
+    "appraisal.explanation_opened": gettext_lazy("Mở vòng giải trình"),
+    "appraisal.final_round_opened": gettext_lazy("Chuyển sang thẩm định cuối"),
+    "appraisal.explained": gettext_lazy("Đơn vị giải trình"),
+    "appraisal.evidence_added": gettext_lazy("Đơn vị bổ sung tài liệu kiểm chứng"),
+    "appraisal.finalized": gettext_lazy("Chốt kết quả thẩm định"),
+    "appraisal.reopened": gettext_lazy("Mở lại kết quả thẩm định"),
+    "appraisal.window_moved": gettext_lazy("Dời thời gian thẩm định"),
+    "appraisal.assignment_changed": gettext_lazy("Đổi phân công thẩm định"),
+    "appraisal.lead_set": gettext_lazy("Chỉ định tổ trưởng tổ thẩm định"),
+    "publication.published": gettext_lazy("Công bố kết quả"),
+}
+UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
+
+KEYS = {
+    "state": gettext_lazy("Trạng thái"), "status": gettext_lazy("Trạng thái"),
+    "item": gettext_lazy("Tiêu chí"), "round": gettext_lazy("Vòng"), "points": gettext_lazy("Điểm"),
+    "explanation": gettext_lazy("Giải trình"), "comment": gettext_lazy("Nhận xét"),
+    "stage": gettext_lazy("Giai đoạn"), "until": gettext_lazy("Hạn giải trình"),
+    "evidence": gettext_lazy("Tài liệu"), "document": gettext_lazy("Văn bản"), "file": gettext_lazy("Tệp"),
+    "size": gettext_lazy("Dung lượng"), "location": gettext_lazy("Vị trí trong tài liệu"),
+    "participants": gettext_lazy("Thành phần tham gia"), "difficulties": gettext_lazy("Khó khăn, kiến nghị"),
+    "meeting_date": gettext_lazy("Ngày họp tự đánh giá"), "self_points": gettext_lazy("Tổng điểm tự đánh giá"),
+    "self_points_appraised": gettext_lazy("Tổng điểm thẩm định"), "items": gettext_lazy("Số tiêu chí"),
+    "user": gettext_lazy("Tài khoản"), "role": gettext_lazy("Vai trò"), "unit": gettext_lazy("Đơn vị"),
+    "agency": gettext_lazy("Cơ quan thẩm định"), "team_district": gettext_lazy("Tổ thẩm định của huyện"),
+    "fields": gettext_lazy("Lĩnh vực"), "active": gettext_lazy("Còn hiệu lực"),
+    "year": gettext_lazy("Năm"), "reading": gettext_lazy("Cách hiểu «trước ngày»"),
+    "criteria": gettext_lazy("Bộ tiêu chí"), "step": gettext_lazy("Bước"), "new_due": gettext_lazy("Hạn mới"),
+    "created": gettext_lazy("Thêm mới"), "updated": gettext_lazy("Cập nhật"),
+    "unchanged": gettext_lazy("Không đổi"), "unit_kind": gettext_lazy("Loại đơn vị"),
+    "code": gettext_lazy("Lĩnh vực hoặc tiêu chí"),
+    "appraisals_started": gettext_lazy("Số đơn vị đã bắt đầu thẩm định"),
+    "lead": gettext_lazy("Tổ trưởng"), "scope": gettext_lazy("Phạm vi"), "version": gettext_lazy("Lần công bố"),
+    "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
+}
+HIDDEN = {"sha256"}          # kept in the log, not shown to people
+CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
+POINTS = {"points", "self_points", "self_points_appraised"}
+ITEM_CODE = re.compile(r"^[a-h](\.\d+)*$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+ISO_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, UNKNOWN_ACTION))
+
+
+def when(value: datetime) -> str:
+    """14:05 ngày 03/12/2021, in Vietnam time."""
+    return _("%(time)s ngày %(date)s") % {"time": f"{timezone.localtime(value):%H:%M}",
+                                          "date": f"{timezone.localtime(value):%d/%m/%Y}"}
+
+
+def _choices():
+    """Labels of every coded value, by key (imported late: the audit app sits below the others)."""
+    from parindex.accounts.models import Role
+    from parindex.appraisal.models import Stage
+    from parindex.assessments.models import Status
+    from parindex.periods.models import Period
+    from parindex.periods.timeline import FIELDS, Reading, Step
+    from parindex.units.models import UnitKind
+    from parindex.units.states import WorkState
+
+    return {
+        "state": dict(WorkState.choices), "stage": dict(Stage.choices), "role": dict(Role.choices),
+        "reading": dict(Reading.choices), "step": dict(Step.choices), "unit_kind": dict(UnitKind.choices),
+        "round": {"round1": _("Thẩm định vòng 1"), "final": _("Thẩm định cuối")},
+        "status:assessments.assessment": dict(Status.choices), "status:periods.period": dict(Period.Status.choices),
+        "criteria": dict(UnitKind.choices), "timeline": FIELDS,
+    }
+
+
+def _label(key: str, choices) -> str:
+    if key in KEYS:
+        return str(KEYS[key])
+    if key in choices["timeline"]:
+        return str(choices["timeline"][key])
+    if ITEM_CODE.match(key):
+        return _("Tiêu chí %(code)s") % {"code": key}
+    return _("Thông tin khác")
+
+
+def _value(key: str, value, object_type: str, choices) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, list):
+        return "; ".join(_value(key, v, object_type, choices) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k, choices) if k not in choices.get(key, {}) else choices[key][k]}: "
+                         f"{_value(k, v, object_type, choices)}" for k, v in value.items() if k not in HIDDEN)
+    coded = choices.get(f"{key}:{object_type}") or choices.get(key)
+    if isinstance(value, str) and coded and key != "criteria" and value in coded:
+        return str(coded[value])
+    if key in POINTS or ITEM_CODE.match(key):
+        try:
+            from parindex.rulebook.numbers import format_vi
+            return format_vi(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            return str(value)
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if key in choices["timeline"] or key == "new_due":
+            from parindex.periods.timeline import format_instant, format_start
+            return format_instant(moment) if key.endswith(("_due", "_end")) else format_start(moment)
+        return when(moment)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return f"{date.fromisoformat(value):%d/%m/%Y}"
+    return str(value)
+
+
+@dataclass
+class Shown:
+    """One history entry, ready for the page."""
+
+    at: str
+    who: str
+    what: str
+    lines: list[str]
+    reason: str
+
+
+def lines_of(entry: AuditEntry, choices=None) -> list[str]:
+    choices = choices or _choices()
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    out = []
+    for key in dict.fromkeys([*before, *after]):
+        if key in HIDDEN:
+            continue
+        label = _label(key, choices)
+        old, new = before.get(key), after.get(key)
+        shown_new = _value(key, new, entry.object_type, choices)
+        if key not in before or not before:
+            if new not in (None, "", []):
+                out.append(f"{label}: {shown_new}")
+        elif old == new:
+            if key in CONTEXT:
+                out.append(f"{label}: {shown_new}")
+        else:
+            out.append(f"{label}: {_value(key, old, entry.object_type, choices)} → {shown_new}")
+    return out
+
+
+def show(entries) -> list[Shown]:
+    choices = _choices()
+    out = []
+    for e in entries:
+        name = e.actor.get_full_name() if e.actor_id and e.actor else ""
+        who = f"{name} ({e.actor_label})" if name and e.actor_label else (e.actor_label or _("Hệ thống"))
+        out.append(Shown(when(e.at), who, action_label(e.action), lines_of(e, choices), e.reason))
+    return out
