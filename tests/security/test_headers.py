@@ -44,11 +44,15 @@ def test_every_html_page_of_the_matrix_carries_both_policies(client, world, pers
     assert missing == []
 
 
-def test_a_page_with_a_document_style_gets_the_nonce_of_that_style(login, world):
+def test_a_document_page_links_its_styles_and_any_inline_style_carries_the_nonce(login, world):
     response = login("hoamuc.canbo").get("/ky/2021/don-vi/02098/tu-danh-gia/bao-cao/")
     assert response.status_code == 200
-    nonce = re.search(r'<style nonce="([^"]+)">', response.content.decode()).group(1)
-    assert f"'nonce-{nonce}'" in _directives(response["Content-Security-Policy"])["style-src"]
+    html = response.content.decode()
+    assert re.search(r'<link rel="stylesheet" href="[^"]*documents/document\.css"', html)
+    style_src = _directives(response["Content-Security-Policy"])["style-src"]
+    for nonce in re.findall(r'<style nonce="([^"]*)">', html):
+        assert f"'nonce-{nonce}'" in style_src
+    assert re.findall(r"<style>", html) == []
 
 
 def test_no_template_has_an_inline_event_handler_or_inline_script():
