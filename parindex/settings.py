@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parindex.core.context.navigation",
+                "parindex.core.context.site",
             ],
         },
     },
@@ -152,6 +153,9 @@ STORAGES = {
                 "OPTIONS": env_json("FILE_STORAGE_OPTIONS", {})},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# -- the province (header of every page, documents) ---------------------------------------------
+PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

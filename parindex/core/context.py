@@ -22,3 +22,10 @@ def navigation(request):
         if permissions.can_view_admin(user):
             items.append((_("Quản trị"), reverse("admin:index")))
     return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None}
+
+
+def site(request):
+    """The province's name for the header (settings.PROVINCE_NAME); no database query."""
+    from django.conf import settings
+
+    return {"province_name": settings.PROVINCE_NAME}
