@@ -49,10 +49,13 @@ def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name):
-        width = page.viewport_size["width"]
+        # a taller viewport rather than full_page=True, which renders the whole (long) page first
+        viewport = page.viewport_size
         height = min(page.evaluate("document.documentElement.scrollHeight"), 4000)
         path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "-", name).strip("-") + ".png")
-        page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+        page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+        page.screenshot(path=path)
+        page.set_viewport_size(viewport)
         return path
     return take
 
