@@ -217,3 +217,31 @@ def test_the_error_pages_show_the_site_layout_on_a_desktop_and_a_phone(live_serv
     assert page.evaluate(HEADER_HEIGHT) <= MAX_HEADER
     screenshot(page, f"error {status} 390")
     assert [e for e in errors if path not in e] == []  # the console reports the page's own status
+
+
+def test_on_a_phone_the_menu_opens_with_the_links_the_account_and_the_language(live_server, page, client, persona,
+                                                                             world):
+    sign_in(page, client, live_server.url, persona("snv.dieuphoi"))
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/")
+    header = page.locator("header.site")
+    nav_link = header.get_by_role("link", name="Kỳ đánh giá")
+    expect(nav_link).to_be_hidden()
+    expect(header.locator(".brand")).to_contain_text("UBND tỉnh Bắc Kạn")
+
+    header.get_by_text("Menu").click()
+    expect(nav_link).to_be_visible()
+    expect(header.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(header.get_by_label("Ngôn ngữ")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= PHONE["width"] + 1
+    page.keyboard.press("Escape")
+    expect(nav_link).to_be_hidden()
+
+    header.get_by_text("Menu").click()
+    nav_link.click()
+    expect(page.locator("h1")).to_have_text("Kỳ đánh giá")
+    expect(nav_link).to_be_hidden()  # a new page opens with the menu closed
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(nav_link).to_be_visible()  # on a wide screen the links are in the header itself
+    expect(header.get_by_text("Menu")).to_be_hidden()

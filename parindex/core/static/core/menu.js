@@ -5,7 +5,7 @@
   "use strict";
   var menu = document.querySelector("header.site details.menu");
   if (!menu) return;
-  var wide = window.matchMedia("(min-width: 60rem)");
+  var wide = window.matchMedia("(min-width: 70rem)");
   var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
   function sync() { if (!styled) menu.open = wide.matches; else if (wide.matches) menu.open = false; }
   sync();
