@@ -102,9 +102,3 @@ def test_the_500_page_renders_without_a_database_or_a_logged_in_person():
     assert response.status_code == 500
     assert HEADER in html and "Hệ thống gặp sự cố" in html and HOME_LINK in html
     assert "Đăng xuất" not in html and "Đăng nhập" not in html
-
-
-def test_browsers_asking_for_favicon_ico_are_sent_to_the_icon(client):
-    response = client.get("/favicon.ico")
-    assert response.status_code == 301
-    assert response["Location"] == "/static/core/favicon.ico"
