@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parindex.core.context.navigation",
+                "parindex.core.context.site",
             ],
         },
     },
@@ -153,6 +154,9 @@ STORAGES = {
                 "OPTIONS": env_json("FILE_STORAGE_OPTIONS", {})},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# -- the province (header of every page, documents) ---------------------------------------------
+PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
@@ -235,4 +239,3 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
 # the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
 INSTALLED_APPS += ["parindex.publication", "parindex.documents"]
-PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")

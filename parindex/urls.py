@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from parindex.board import views as board_views
 
@@ -15,4 +17,11 @@ urlpatterns = [
     path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
     path("", include("parindex.publication.urls")),
     path("admin/", admin.site.urls),
+    # browsers ask for /favicon.ico whatever the page links to
+    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.ico"), permanent=True)),
 ]
+
+# -- error pages in the site's layout (templates 403.html, 404.html, 500.html in parindex/core) --
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+handler500 = "parindex.core.views.server_error"

@@ -25,3 +25,10 @@ def navigation(request):
     from parindex.appraisal import teams  # (flow) the teams page is linked where its viewers work
     return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None,
             "nav_can_teams": user is not None and user.is_authenticated and teams.may_view(user)}
+
+
+def site(request):
+    """The province's name for the header (settings.PROVINCE_NAME); no database query."""
+    from django.conf import settings
+
+    return {"province_name": settings.PROVINCE_NAME}

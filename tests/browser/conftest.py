@@ -5,6 +5,8 @@ Playwright browser download is never used. A missing browser is a failure, not a
 """
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -14,6 +16,8 @@ from playwright.sync_api import sync_playwright
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The browser tests' output folder (git-ignored with var/); SCREENSHOTS_DIR moves it.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(__file__).resolve().parents[2] / "var" / "screenshots")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
@@ -36,6 +40,24 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """``screenshot(page, "name")`` writes SCREENSHOTS/<name>.png: the page at its current width,
+    from the top, at most 4000 px tall; returns the path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        # a taller viewport rather than full_page=True, which renders the whole (long) page first
+        viewport = page.viewport_size
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 4000)
+        path = SCREENSHOTS / (re.sub(r"[^\w.-]+", "-", name).strip("-") + ".png")
+        page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+        page.screenshot(path=path)
+        page.set_viewport_size(viewport)
+        return path
+    return take
 
 
 def pytest_collection_modifyitems(items):

@@ -2,7 +2,10 @@
 
 Each page must answer 200, show its one h1, raise no JavaScript error (nor log one to the console),
 fit a 390 px phone screen without horizontal scrolling, and give every visible form field an
-accessible name (an associated <label>, aria-label or aria-labelledby).
+accessible name (an associated <label>, aria-label or aria-labelledby). On the phone, the site's
+header is one row and no table cell (nor dt, dd) is narrower than its longest word (a table too
+wide scrolls inside its own box). Each page is photographed at 1280 px and 390 px into var/screenshots/
+(tests/browser/conftest.py) for a person to look at.
 
 The state is built through the services, as the people would have left it: Xã Hoà Mục (02098) filled,
 with a document in its library linked to a.1.1, approved and submitted; Chợ Mới's team has started
@@ -42,6 +45,9 @@ PAGES = [
     ("/tai-khoan/dang-nhap/", None, "Đăng nhập"),
     ("/tai-khoan/mat-khau/quen/", None, "Quên mật khẩu"),
     ("/", "snv.dieuphoi", "Việc cần làm"),
+    ("/", "hoamuc.canbo", "Việc cần làm"),
+    ("/", "chomoi.noivu", "Việc cần làm"),
+    ("/", "chomoi.thamdinh", "Việc cần làm"),
     ("/ky/", "snv.dieuphoi", "Kỳ đánh giá"),
     ("/ky/2021/", "snv.dieuphoi", "2021"),
     ("/ky/2021/moc-thoi-gian/", "snv.dieuphoi", "Sửa mốc thời gian"),
@@ -87,6 +93,40 @@ UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, texta
     return !(byLabel || named("aria-label") || labelled);
 }).map(el => el.outerHTML.slice(0, 160))"""
 OVERFLOW = "() => document.documentElement.scrollWidth"
+HEADER_HEIGHT = "() => document.querySelector('header.site').getBoundingClientRect().height"
+MAX_HEADER = 64  # one row on a phone: the brand and the «Menu» button
+
+# Table cells (td, th) and definition terms and details (dt, dd: the facts beside the tables)
+# narrower than the longest word of their text: each word measured with its
+# own element's font (canvas measureText), against the cell's width minus its padding, 1 px allowed.
+# A word ends at a space or after a hyphen, where browsers break lines anyway («15/KH-|UBND»).
+NARROW_CELLS = """() => {
+    const ctx = document.createElement("canvas").getContext("2d");
+    const found = [];
+    for (const cell of document.querySelectorAll("td, th, dt, dd")) {
+        if (!cell.getClientRects().length) continue;
+        const cs = getComputedStyle(cell);
+        const room = cell.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const owner = node.parentElement;
+            if (!owner.getClientRects().length) continue;
+            const style = getComputedStyle(owner);
+            ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            ctx.letterSpacing = style.letterSpacing === "normal" ? "0px" : style.letterSpacing;
+            for (const raw of node.data.split(/\\s+|(?<=-)/)) {
+                if (!raw) continue;
+                const word = style.textTransform === "uppercase" ? raw.toUpperCase() : raw;
+                const width = ctx.measureText(word).width;
+                if (width > room + 1) {
+                    found.push(`«${word}» ${Math.ceil(width)} px in a ${Math.floor(room)} px cell: ` +
+                               `«${cell.innerText.trim().replace(/\\s+/g, " ").slice(0, 60)}»`);
+                }
+            }
+        }
+    }
+    return found;
+}"""
 
 
 @pytest.fixture
@@ -129,7 +169,7 @@ def watch_errors(page):
 
 
 @pytest.mark.parametrize(("path", "username", "h1"), PAGES, ids=[f"{p} [{u or 'anon'}]" for p, u, _ in PAGES])
-def test_the_page_opens_cleanly_on_a_desktop_and_a_phone(live_server, page, client, persona, hoa_muc,
+def test_the_page_opens_cleanly_on_a_desktop_and_a_phone(live_server, page, client, persona, hoa_muc, screenshot,
                                                           path, username, h1):
     base = live_server.url
     if username:
@@ -143,14 +183,31 @@ def test_the_page_opens_cleanly_on_a_desktop_and_a_phone(live_server, page, clie
     expect(page.locator("h1")).to_contain_text(h1)
     page.wait_for_load_state("load")
     unlabelled = page.evaluate(UNLABELLED)
+    name = f"{path.strip('/') or 'home'} {username or 'anon'}"
+    screenshot(page, f"{name} 1280")
 
     page.set_viewport_size(PHONE)
     scroll_width = page.evaluate(OVERFLOW)
     unlabelled += [tag for tag in page.evaluate(UNLABELLED) if tag not in unlabelled]
+    narrow_cells = page.evaluate(NARROW_CELLS)
+    header_height = page.evaluate(HEADER_HEIGHT)
+    screenshot(page, f"{name} 390")
 
     assert errors == [], f"{path}: JavaScript errors"
     assert unlabelled == [], f"{path}: form fields without an accessible name"
     assert scroll_width <= PHONE["width"] + 1, f"{path}: {scroll_width} px wide on a {PHONE['width']} px phone"
+    assert narrow_cells == [], f"{path}: cells (td, th, dt, dd) narrower than a word on a phone: {narrow_cells}"
+    assert header_height <= MAX_HEADER, f"{path}: the header is {header_height} px tall on a phone"
+
+
+def test_the_cell_check_finds_a_word_broken_across_lines(page):
+    """The check above is not vacuous: a cell forced narrower than «Huyện» is reported."""
+    page.set_content('<table style="width:60px"><tr><td style="overflow-wrap:anywhere">Huyện Chợ Mới</td>'
+                     '<td>Ổn</td></tr></table>')
+    found = page.evaluate(NARROW_CELLS)
+    assert found and found[0].startswith("«Huyện»"), found
+    page.set_content('<table><tr><td>Huyện Chợ Mới</td></tr></table>')
+    assert page.evaluate(NARROW_CELLS) == []
 
 
 def test_every_page_in_the_list_is_distinct_and_covers_the_appraisal_state(hoa_muc):
@@ -160,3 +217,51 @@ def test_every_page_in_the_list_is_distinct_and_covers_the_appraisal_state(hoa_m
     row = hoa_muc.items.get(item_code="a.1.1")
     assert row.round1_points == 0 and row.round1_comment
     assert hoa_muc.assessment.evidence.count() == 1
+
+
+@pytest.mark.parametrize(("path", "username", "status"), [("/khong-co-trang-nay/", None, 404),
+                                                          ("/ky/2021/bang-theo-doi/tinh/", "hoamuc.canbo", 403)])
+def test_the_error_pages_show_the_site_layout_on_a_desktop_and_a_phone(live_server, page, client, persona, world,
+                                                                       screenshot, path, username, status):
+    if username:
+        sign_in(page, client, live_server.url, persona(username))
+    errors = watch_errors(page)
+    response = page.goto(live_server.url + path)
+    assert response is not None and response.status == status
+    expect(page.locator("header.site .gov")).to_have_text("UBND TỈNH BẮC KẠN · SỞ NỘI VỤ")
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    screenshot(page, f"error {status} 1280")
+    page.set_viewport_size(PHONE)
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= PHONE["width"] + 1
+    assert page.evaluate(HEADER_HEIGHT) <= MAX_HEADER
+    screenshot(page, f"error {status} 390")
+    assert [e for e in errors if path not in e] == []  # the console reports the page's own status
+
+
+def test_on_a_phone_the_menu_opens_with_the_links_the_account_and_the_language(live_server, page, client, persona,
+                                                                             world):
+    sign_in(page, client, live_server.url, persona("snv.dieuphoi"))
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/")
+    header = page.locator("header.site")
+    nav_link = header.get_by_role("link", name="Kỳ đánh giá")
+    expect(nav_link).to_be_hidden()
+    expect(header.locator(".brand")).to_contain_text("UBND tỉnh Bắc Kạn")
+
+    header.get_by_text("Menu").click()
+    expect(nav_link).to_be_visible()
+    expect(header.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(header.get_by_label("Ngôn ngữ")).to_be_visible()
+    assert page.evaluate(OVERFLOW) <= PHONE["width"] + 1
+    page.keyboard.press("Escape")
+    expect(nav_link).to_be_hidden()
+
+    header.get_by_text("Menu").click()
+    nav_link.click()
+    expect(page.locator("h1")).to_have_text("Kỳ đánh giá")
+    expect(nav_link).to_be_hidden()  # a new page opens with the menu closed
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(nav_link).to_be_visible()  # on a wide screen the links are in the header itself
+    expect(header.get_by_text("Menu")).to_be_hidden()
