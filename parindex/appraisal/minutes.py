@@ -28,10 +28,10 @@ from parindex.assessments.models import Assessment
 from parindex.core import clock
 from parindex.periods.models import Period
 from parindex.rulebook.model import SURVEY_EVIDENCE
-from parindex.units.models import PeriodUnit, UnitKind
+from parindex.units.models import PeriodUnit
 
 from . import services
-from .models import Appraisal, Stage, Team
+from .models import Appraisal, Stage
 
 ZERO = Decimal(0)
 SHEET = "Biên bản thẩm định"
@@ -145,11 +145,6 @@ def _span(values) -> tuple[datetime | None, datetime | None]:
     return (min(values), max(values)) if values else (None, None)
 
 
-def _team(unit: PeriodUnit) -> Team | None:
-    district = unit.parent if unit.kind == UnitKind.COMMUNE else None
-    return Team.objects.filter(period=unit.period, district=district).select_related("lead").first()
-
-
 def minutes_data(appraisal: Appraisal) -> Minutes:
     """The minutes of one appraisal, from the submitted snapshot and the rounds' columns."""
     assessment = appraisal.assessment
@@ -201,7 +196,7 @@ def minutes_data(appraisal: Appraisal) -> Minutes:
                     total.final = _add(total.final, line.final)
                     total.difference = _add(total.difference, line.difference)
     items = [line for line in lines if line.kind == "item"]
-    team = _team(unit)
+    team = permissions.appraising_team(unit)
     round1_from, round1_to = _span(r.round1_at for r in rows.values())
     final_from, final_to = _span(r.final_at for r in rows.values())
     issued = timezone.localtime(appraisal.finalized_at or clock.now()).date()
@@ -215,9 +210,7 @@ def minutes_data(appraisal: Appraisal) -> Minutes:
         final_total=sum((line.final for line in items if line.final is not None), ZERO),
         difference_total=sum((line.difference for line in items if line.difference is not None), ZERO),
         missing_final=sum(1 for line in items if line.final is None),
-        team_name=str(team) if team is not None else ("Tổ thẩm định " + unit.parent.name
-                                                      if unit.kind == UnitKind.COMMUNE else "Tổ thẩm định tỉnh"),
-        lead=_name(team.lead) if team is not None and team.lead_id else "",
+        team_name=str(team), lead=_name(team.lead) if team.lead_id else "",
         appraisers=sorted((Appraiser(_name(u), u.get_username(), sorted(agencies), len(codes))
                            for u, agencies, codes in by_user.values()), key=lambda a: a.username),
         finalized_by=_name(appraisal.finalized_by) if appraisal.stage == Stage.FINALIZED else "",

@@ -105,7 +105,7 @@ def _rows_of(assessment: Assessment) -> tuple[dict, list[tuple[str, str]], date 
     rows = {code: (v.points, v.score.explanation if v.score else "",
                    [_evidence_label(str(link.evidence), link.location) for link in v.links])
             for code, v in services.item_views(assessment).items()}
-    people = [(p.name, p.position) for p in assessment.participants.all()]
+    people = [(p.name, p.position) for p in assessment.participants.all()] if assessment.pk else []
     return rows, people, assessment.meeting_date, assessment.difficulties, False
 
 

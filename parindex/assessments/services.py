@@ -47,8 +47,17 @@ def criteria_of(assessment: Assessment) -> CriteriaSet:
     return assessment.criteria_set.parsed()
 
 
+def assessment_of(unit: PeriodUnit) -> Assessment:
+    """The unit's assessment for the period; before its first change an unsaved, empty one (a page
+    that only shows it writes nothing)."""
+    assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
+    if assessment is not None:
+        return assessment
+    return Assessment(period_unit=unit, criteria_set=unit.period.criteria_sets.get(unit_kind=unit.kind))
+
+
 def get_or_create(unit: PeriodUnit) -> Assessment:
-    """The unit's assessment for the period (created, empty, the first time it is opened)."""
+    """The unit's assessment for the period (created, empty, by the first change: a POST, never a GET)."""
     assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
     if assessment is not None:
         return assessment
@@ -85,10 +94,13 @@ class ItemView:
 def item_views(assessment: Assessment) -> dict[str, ItemView]:
     """Every self item with its score and evidence links, in 3 queries whatever the set's size."""
     cset = criteria_of(assessment)
-    scores = {s.item_code: s for s in assessment.scores.all()}
+    scores: dict[str, ItemScore] = {}
     links: dict[int, list[ItemEvidence]] = {}
-    for link in ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence").order_by("id"):
-        links.setdefault(link.score_id, []).append(link)
+    if assessment.pk is not None:  # an unsaved assessment (nothing changed yet) has neither
+        scores = {s.item_code: s for s in assessment.scores.all()}
+        for link in (ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence")
+                     .order_by("id")):
+            links.setdefault(link.score_id, []).append(link)
     views = {}
     for item in cset.items:
         if item.is_survey:

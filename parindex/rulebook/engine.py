@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .model import CriteriaSet
-from .numbers import HUNDRED, NotANumber, decimal_places, format_vi, parse_decimal, round_index
+from .numbers import HUNDRED, NotANumber, decimal_places, parse_decimal, round_index
 
 SURVEY_MAX_DECIMALS = 4
 
@@ -305,7 +305,3 @@ def evaluate(
 
 def describe_class(code: str | None) -> str:
     return CLASS_LABELS.get(code, "Không xếp loại") if code else "Không xếp loại"
-
-
-def format_points(value: Decimal) -> str:
-    return format_vi(value)
