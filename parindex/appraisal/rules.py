@@ -53,6 +53,13 @@ def allowed_without_support(points: Decimal) -> bool:
     return points == ZERO
 
 
+def unsupported_points(points: Decimal | None, has_evidence: bool, explanation: str) -> bool:
+    """III.3.2.b seen from the self-assessment: points above 0 with neither evidence nor explanation
+    will be given 0 by the appraisal (the score sheet, the report and the Excel file warn of it)."""
+    return (points is not None and not allowed_without_support(points) and not has_evidence
+            and not (explanation or "").strip())
+
+
 def needs_comment(points: Decimal, own: Decimal, comment: str) -> bool:
     """An appraised score that differs from the self-score must say why."""
     return points != own and not (comment or "").strip()

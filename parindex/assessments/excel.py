@@ -20,6 +20,7 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from parindex.appraisal import rules
 from parindex.core.errors import DomainError
 from parindex.rulebook.model import SURVEY_EVIDENCE, CriteriaSet, Item
 from parindex.rulebook.numbers import format_vi, to_str
@@ -63,8 +64,8 @@ class Line:
 
     @property
     def missing_support(self) -> bool:
-        """III.3.2.b: neither evidence nor explanation → the appraisal gives 0."""
-        return self.needs_explanation and not self.explanation.strip()
+        """III.3.2.b: neither evidence nor explanation → the appraisal gives 0 (``appraisal.rules``)."""
+        return self.kind == "item" and rules.unsupported_points(self.points, bool(self.evidence), self.explanation)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parindex.accounts import permissions
+from parindex.appraisal import rules
 from parindex.audit.services import record
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
@@ -88,7 +89,7 @@ class ItemView:
     @property
     def missing_support(self) -> bool:
         """III.3.2.b: points above 0 with neither evidence nor explanation will be given 0."""
-        return self.points is not None and self.points > 0 and not self.has_support
+        return rules.unsupported_points(self.points, bool(self.links), self.score.explanation if self.score else "")
 
 
 def item_views(assessment: Assessment) -> dict[str, ItemView]:

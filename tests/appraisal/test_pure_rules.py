@@ -46,6 +46,14 @@ def test_III_3_2_b_what_the_unit_adds_counts_only_from_the_explanation_round():
     assert not rules.is_supported(BARE, "  ", 0, rules.FINAL)
 
 
+def test_III_3_2_b_the_self_assessment_warns_of_points_that_will_be_given_0():
+    assert rules.unsupported_points(D("0.5"), False, " ")
+    assert not rules.unsupported_points(D("0.5"), True, "")
+    assert not rules.unsupported_points(D("0.5"), False, "Xem báo cáo")
+    assert not rules.unsupported_points(D(0), False, "")
+    assert not rules.unsupported_points(None, False, "")
+
+
 def test_III_3_1_the_agency_is_the_criterions_then_the_fields_then_the_sets():
     item = SimpleNamespace(code="b.2.1", criterion="b.2", field="b", agency="PNV")
     assert rules.effective_agency(item, {}) == "PNV"
