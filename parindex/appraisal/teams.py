@@ -194,12 +194,15 @@ def _scope_codes(cset) -> dict[str, str]:
 
 def _check_scope(period, unit_kind: str, code: str):
     if unit_kind not in KIND_LABELS:
-        raise DomainError(f"Loại đơn vị «{unit_kind}» không hợp lệ")
+        raise DomainError(_("Loại đơn vị «%(value)s» không hợp lệ; chọn một trong: %(allowed)s")
+                          % {"value": unit_kind, "allowed": ", ".join(KIND_LABELS)})
     cset = criteria_set(period, unit_kind)
     if cset is None:
-        raise DomainError(f"Kỳ {period.year} chưa có bộ tiêu chí cho {KIND_LABELS[unit_kind]}")
+        raise DomainError(_("Kỳ %(year)s chưa có bộ tiêu chí cho %(kind)s")
+                          % {"year": period.year, "kind": KIND_LABELS[unit_kind]})
     if code not in _scope_codes(cset):
-        raise DomainError(f"Bộ tiêu chí {cset.id} không có lĩnh vực hoặc tiêu chí tự đánh giá mã «{code}»")
+        raise DomainError(_("Bộ tiêu chí %(set)s không có lĩnh vực hoặc tiêu chí tự đánh giá mã «%(item)s»")
+                          % {"set": cset.id, "item": code})
     return cset
 
 
@@ -217,8 +220,9 @@ def change_assignment(period, unit_kind: str, code: str, agency: str, *, actor, 
         cset = _check_scope(period, unit_kind, code)
         if agency not in cset.agencies:
             allowed = "; ".join(f"{k} ({v})" for k, v in cset.agencies.items())
-            raise DomainError(f"Cơ quan «{agency or '(trống)'}» không thuộc danh sách cơ quan thẩm định của bộ tiêu "
-                              f"chí {cset.id}; chọn một trong: {allowed}")
+            raise DomainError(_("Cơ quan «%(value)s» không thuộc danh sách cơ quan thẩm định của bộ tiêu chí "
+                                "%(set)s; chọn một trong: %(allowed)s")
+                              % {"value": agency or _("(trống)"), "set": cset.id, "allowed": allowed})
         current = (Assignment.objects.select_for_update(of=("self",))
                    .filter(period=period, unit_kind=unit_kind, code=code).first())
         if current is not None and current.agency == agency:
@@ -262,10 +266,10 @@ def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) 
                              else _("Chỉ điều phối viên của %(district)s chọn tổ trưởng của tổ này")
                              % {"district": district.name})
         if district is not None and (district.kind != UnitKind.DISTRICT or district.period_id != period.pk):
-            raise DomainError("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá")
+            raise DomainError(_("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá"))
         name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
         if user is None or not team_assignments(period, district).filter(user=user).exists():
-            raise DomainError(f"Tổ trưởng phải là thành viên của {name}")
+            raise DomainError(_("Tổ trưởng phải là thành viên của %(team)s") % {"team": name})
         team, _created = Team.objects.get_or_create(period=period, district=district)
         team = Team.objects.select_for_update(of=("self",)).select_related("lead").get(pk=team.pk)
         if team.lead_id == user.pk:
