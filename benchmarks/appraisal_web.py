@@ -67,8 +67,8 @@ def submit_province(period) -> list:
 
 def start_round1(assessments, appraiser, every: int = 3) -> None:
     """Of every ``every`` units: one is not opened yet, one opened, one where the appraiser confirms an item."""
+    from parindex.accounts import permissions
     from parindex.appraisal import services
-    from parindex.appraisal.views_workspace import _access
 
     for n, assessment in enumerate(assessments):
         if n % every == 1:
@@ -76,10 +76,10 @@ def start_round1(assessments, appraiser, every: int = 3) -> None:
         appraisal = services.get_or_start(assessment)
         if n % every:
             continue
-        access = _access(appraiser, assessment.period_unit)
+        caps = permissions.appraisal_capabilities(appraiser, assessment.period_unit, services.stage_now(appraisal))
         cset = assessment.criteria_set.parsed()
         for row in appraisal.items.all():
-            if access.may_enter(row.agency, cset.items_by_code[row.item_code].field):
+            if caps.enters(row.agency, cset.items_by_code[row.item_code].field):
                 services.appraise(appraisal, row.item_code, assessment.snapshot["items"][row.item_code]["points"],
                                   "", actor=appraiser)
                 break

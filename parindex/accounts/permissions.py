@@ -165,9 +165,252 @@ def can_reopen_assessment(user, unit: PeriodUnit) -> bool:
     return can_grant_extension(user, unit)
 
 
-def can_view_assessment(user, unit: PeriodUnit) -> bool:
-    """Everyone who may see the unit may read its self-assessment and download its evidence."""
-    return visible_units(user, unit.period).filter(pk=unit.pk).exists()
+
+# -- appraisal ---------------------------------------------------------------------------------
+# Every decision of the appraisal (III.3) in one place. Services check these inside their
+# transaction; views and templates read the same answers (``appraisal_capabilities``).
+
+def appraising_team(unit: PeriodUnit):
+    """The team that appraises this unit (III.3.1): the provincial team for departments and
+    districts, the parent district's team for communes. An unsaved ``Team`` if none is stored yet."""
+    from parindex.appraisal.models import Team
+
+    cached = getattr(unit, "_parindex_team", None)
+    if cached is not None:
+        return cached
+    district = unit.parent if unit.kind == UnitKind.COMMUNE else None
+    team = (Team.objects.filter(period_id=unit.period_id, district=district).select_related("lead").first()
+            or Team(period_id=unit.period_id, district=district))
+    unit._parindex_team = team
+    return team
+
+
+def team_level(unit: PeriodUnit) -> int | None:
+    """The team of this unit as role assignments name it: the district's Unit id, None for the province."""
+    return unit.parent.unit_id if unit.kind == UnitKind.COMMUNE else None
+
+
+Grants = list[tuple[str, frozenset[str]]]
+
+
+def grants_cover(grants: Grants, agency: str, field_code: str) -> bool:
+    """A grant (agency, fields — none means every field) covers an item of that agency and field."""
+    return any(a == agency and (not fields or field_code in fields) for a, fields in grants)
+
+
+def appraiser_grants(user, unit: PeriodUnit) -> Grants:
+    """(agency, fields) the person holds on the team that appraises this unit."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = RoleAssignment.objects.active().filter(user=user, role=Role.APPRAISER)
+    level = team_level(unit)
+    qs = qs.filter(team_district__isnull=True) if level is None else qs.filter(team_district_id=level)
+    return [(a.agency, frozenset(a.fields)) for a in qs]
+
+
+def is_team_lead(user, unit: PeriodUnit) -> bool:
+    team = appraising_team(unit)
+    return team.lead_id is not None and team.lead_id == getattr(user, "pk", None)
+
+
+def is_appraisal_coordinator(user, unit: PeriodUnit) -> bool:
+    """The coordinator of that level: the district for its communes, Sở Nội vụ for the rest."""
+    return can_grant_extension(user, unit)
+
+
+def can_appraise_item(user, unit: PeriodUnit, agency: str, field_code: str) -> bool:
+    """Enter appraisal points: a member of the unit's team holding that agency (and field)."""
+    return grants_cover(appraiser_grants(user, unit), agency, field_code)
+
+
+def sees_every_item(user, unit: PeriodUnit) -> bool:
+    """The team lead and the coordinator of that level read every item of the unit."""
+    return is_team_lead(user, unit) or is_appraisal_coordinator(user, unit)
+
+
+def can_see_item(user, unit: PeriodUnit, agency: str, field_code: str) -> bool:
+    return sees_every_item(user, unit) or can_appraise_item(user, unit, agency, field_code)
+
+
+def can_finalize(user, appraisal) -> bool:
+    """Only the lead of the team that appraises the unit finalizes its result."""
+    return is_team_lead(user, appraisal.assessment.period_unit)
+
+
+def can_open_explanation(user, unit: PeriodUnit) -> bool:
+    return is_appraisal_coordinator(user, unit)
+
+
+def can_close_explanation(user, unit: PeriodUnit) -> bool:
+    """Move to the final round: the coordinator of that level or the team lead."""
+    return is_appraisal_coordinator(user, unit) or is_team_lead(user, unit)
+
+
+def can_reopen_appraisal(user, unit: PeriodUnit) -> bool:
+    return is_appraisal_coordinator(user, unit)
+
+
+def can_confirm_round1(user, unit: PeriodUnit) -> bool:
+    """Keep round-1 points in the final round: any member of the unit's team, for their own items."""
+    return bool(appraiser_grants(user, unit))
+
+
+def is_on_appraising_side(user, unit: PeriodUnit) -> bool:
+    """The administrator, Sở Nội vụ, and for a commune its district's coordinator and team; for a
+    department or district the provincial team. Everyone else who may open the minutes (the unit's
+    officers and head, a district's own people for the district itself) is the unit's side: they read
+    round-1 points only once the explanation round opens (docs/security.md)."""
+    s = scope_of(user)
+    if s.admin or s.province:
+        return True
+    if unit.kind == UnitKind.COMMUNE:
+        return unit.parent.unit_id in (s.districts | s.district_teams)
+    return s.provincial_appraiser
+
+
+def can_explain(user, unit: PeriodUnit) -> bool:
+    """Answer the appraisal and add evidence in the explanation round: the unit's own officers."""
+    return can_self_assess(user, unit)
+
+
+def can_view_teams(user) -> bool:
+    s = scope_of(user)
+    return s.admin or s.province or bool(s.districts)
+
+
+def visible_team_districts(user, period) -> list[PeriodUnit | None]:
+    """Teams whose page this person may see; None stands for the provincial team. Sở Nội vụ and the
+    administrator see every team, a district coordinator their own district's."""
+    s = scope_of(user)
+    districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).order_by("code")
+    if s.admin or s.province:
+        return [None, *districts]
+    return list(districts.filter(unit_id__in=s.districts))
+
+
+def can_set_lead(user, district: PeriodUnit | None) -> bool:
+    """Sở Nội vụ chooses the provincial team's lead, each district's coordinator its own team's."""
+    if district is None:
+        return can_manage_periods(user)
+    return district.unit_id in scope_of(user).districts
+
+
+def can_change_assignments(user) -> bool:
+    return can_manage_periods(user)
+
+
+@dataclass(frozen=True)
+class AppraisalLevels:
+    """Per team level (None: the province; a district's Unit id), the person's grants, and the levels
+    where they read every item (lead or coordinator)."""
+
+    grants: dict[int | None, Grants]
+    full: frozenset[int | None]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.grants) or bool(self.full)
+
+    def units_q(self) -> Q:
+        keys = set(self.grants) | set(self.full)
+        q = Q(pk__in=[])
+        if None in keys:
+            q |= Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        districts = [k for k in keys if k is not None]
+        if districts:
+            q |= Q(kind=UnitKind.COMMUNE, parent__unit_id__in=districts)
+        return q
+
+    def sees_all(self, unit: PeriodUnit) -> bool:
+        return team_level(unit) in self.full
+
+    def grants_for(self, unit: PeriodUnit) -> Grants:
+        return self.grants.get(team_level(unit), [])
+
+
+def appraisal_levels(user, period) -> AppraisalLevels:
+    from parindex.appraisal.models import Team
+
+    if not getattr(user, "is_authenticated", False):
+        return AppraisalLevels({}, frozenset())
+    s = scope_of(user)
+    grants: dict[int | None, Grants] = {}
+    for a in RoleAssignment.objects.active().filter(user=user, role=Role.APPRAISER):
+        grants.setdefault(a.team_district_id, []).append((a.agency, frozenset(a.fields)))
+    full = set(Team.objects.filter(period=period, lead=user).values_list("district__unit_id", flat=True))
+    if s.province:
+        full.add(None)
+    full |= set(s.districts)
+    return AppraisalLevels(grants, frozenset(full))
+
+
+def can_use_appraisal_workspace(user, period) -> bool:
+    return appraisal_levels(user, period).any
+
+
+def appraisable_units(user, period) -> QuerySet[PeriodUnit]:
+    """The units whose appraisal page this person may open: those their team appraises, or whose
+    team they lead, or that they coordinate."""
+    return PeriodUnit.objects.filter(period=period).assessed().filter(appraisal_levels(user, period).units_q())
+
+
+@dataclass(frozen=True)
+class AppraisalCapabilities:
+    """One person on one unit's appraisal at its current stage: what the page offers them."""
+
+    grants: Grants
+    lead: bool
+    coordinator: bool
+    stage: str | None = None
+
+    @property
+    def sees_all(self) -> bool:
+        return self.lead or self.coordinator
+
+    @property
+    def appraiser(self) -> bool:
+        return self.sees_all or bool(self.grants)
+
+    def sees(self, agency: str, field_code: str) -> bool:
+        return self.sees_all or grants_cover(self.grants, agency, field_code)
+
+    def enters(self, agency: str, field_code: str) -> bool:
+        return self.stage in ("round1", "final") and grants_cover(self.grants, agency, field_code)
+
+    @property
+    def accept_self(self) -> bool:
+        return self.stage == "round1" and bool(self.grants)
+
+    @property
+    def confirm_round1(self) -> bool:
+        return self.stage == "final" and bool(self.grants)
+
+    @property
+    def open_explanation(self) -> bool:
+        return self.coordinator and self.stage == "round1"
+
+    @property
+    def close_explanation(self) -> bool:
+        return self.sees_all and self.stage in ("round1", "explanation")
+
+    @property
+    def finalize(self) -> bool:
+        return self.lead and self.stage == "final"
+
+    @property
+    def reopen(self) -> bool:
+        return self.coordinator and self.stage == "finalized"
+
+    @property
+    def any_step(self) -> bool:
+        return any((self.confirm_round1, self.open_explanation, self.close_explanation, self.finalize,
+                    self.reopen))
+
+
+def appraisal_capabilities(user, unit: PeriodUnit, stage: str | None) -> AppraisalCapabilities:
+    """``stage``: the appraisal's stage now (``services.stage_now``), None before it starts."""
+    return AppraisalCapabilities(grants=appraiser_grants(user, unit), lead=is_team_lead(user, unit),
+                                 coordinator=is_appraisal_coordinator(user, unit), stage=stage)
 
 
 # -- publication -----------------------------------------------------------------------------------

@@ -28,10 +28,10 @@ from parindex.documents.heading import Heading, for_minutes
 from parindex.documents.responses import pdf_response, xlsx_response
 from parindex.periods.models import Period
 from parindex.rulebook.model import SURVEY_EVIDENCE
-from parindex.units.models import PeriodUnit, UnitKind
+from parindex.units.models import PeriodUnit
 
 from . import services
-from .models import Appraisal, Stage, Team
+from .models import Appraisal, Stage
 
 ZERO = Decimal(0)
 SHEET = "Biên bản thẩm định"
@@ -148,28 +148,11 @@ def _span(values) -> tuple[datetime | None, datetime | None]:
     return (min(values), max(values)) if values else (None, None)
 
 
-def _team(unit: PeriodUnit) -> Team | None:
-    district = unit.parent if unit.kind == UnitKind.COMMUNE else None
-    return Team.objects.filter(period=unit.period, district=district).select_related("lead").first()
-
-
-def on_appraising_side(user, unit: PeriodUnit) -> bool:
-    """The administrator, Sở Nội vụ, and for a commune its district's coordinator and team; for a
-    department or district the provincial team. Everyone else who may open the minutes (the unit's
-    officers and head, a district's own people for the district itself) is the unit's side."""
-    s = permissions.scope_of(user)
-    if s.admin or s.province:
-        return True
-    if unit.kind == UnitKind.COMMUNE:
-        return unit.parent.unit_id in (s.districts | s.district_teams)
-    return s.provincial_appraiser
-
-
 def round1_visible(user, unit: PeriodUnit, appraisal: Appraisal) -> bool:
     """Round-1 points and comments reach the unit when the coordinator opens the explanation round
     (stage EXPLANATION and after); the appraisers, the lead and the coordinators read them at once.
     Every member of the team reads every item, whatever the agencies they appraise (docs/security.md)."""
-    return services.stage_now(appraisal) != Stage.ROUND1 or on_appraising_side(user, unit)
+    return services.stage_now(appraisal) != Stage.ROUND1 or permissions.is_on_appraising_side(user, unit)
 
 
 def _hide_round1(data: Minutes) -> Minutes:
@@ -237,7 +220,7 @@ def minutes_data(appraisal: Appraisal) -> Minutes:
                     total.final = _add(total.final, line.final)
                     total.difference = _add(total.difference, line.difference)
     items = [line for line in lines if line.kind == "item"]
-    team = _team(unit)
+    team = permissions.appraising_team(unit)
     round1_from, round1_to = _span(r.round1_at for r in rows.values())
     final_from, final_to = _span(r.final_at for r in rows.values())
     issued = timezone.localtime(appraisal.finalized_at or clock.now()).date()
@@ -251,9 +234,7 @@ def minutes_data(appraisal: Appraisal) -> Minutes:
         final_total=sum((line.final for line in items if line.final is not None), ZERO),
         difference_total=sum((line.difference for line in items if line.difference is not None), ZERO),
         missing_final=sum(1 for line in items if line.final is None),
-        team_name=str(team) if team is not None else ("Tổ thẩm định " + unit.parent.name
-                                                      if unit.kind == UnitKind.COMMUNE else "Tổ thẩm định tỉnh"),
-        lead=_name(team.lead) if team is not None and team.lead_id else "",
+        team_name=str(team), lead=_name(team.lead) if team.lead_id else "",
         appraisers=sorted((Appraiser(_name(u), u.get_username(), sorted(agencies), len(codes))
                            for u, agencies, codes in by_user.values()), key=lambda a: a.username),
         finalized_by=_name(appraisal.finalized_by) if appraisal.stage == Stage.FINALIZED else "",

@@ -1,13 +1,13 @@
 """Appraisal teams and assignments (III.3.1): who sits on which team, who appraises what, the gaps.
 
 - The provincial team appraises departments and districts; each district's team its communes.
-- The effective agency of an item is ``services.agency_map``'s: criterion assignment > field
+- The effective agency of an item is ``rules.effective_agency``: criterion assignment > field
   assignment > the agency the criteria set names.
 - An item is *covered* when at least one active member of the team holds that agency for the
   item's field (a role without fields covers every field). Every uncovered item is a gap, listed
   before appraisal starts.
-- Changing an assignment (Sở Nội vụ coordinator) and setting a team lead (Sở Nội vụ for the
-  provincial team, the district's coordinator for its team) are checked, atomic and audited.
+- Who may view teams, change assignments or set a lead is answered by ``accounts.permissions``
+  (``can_view_teams``, ``can_change_assignments``, ``can_set_lead``); the changes are atomic and audited.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.accounts.models import Role, RoleAssignment
@@ -22,7 +23,7 @@ from parindex.audit.services import record
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.units.models import PeriodUnit, UnitKind
 
-from . import services
+from . import rules, services
 from .models import Appraisal, Assignment, Team
 
 PROVINCIAL_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
@@ -124,17 +125,13 @@ def members_of(period, district: PeriodUnit | None) -> list[Member]:
     return list(by_user.values())
 
 
-def _covers(grants, agency: str, field_code: str) -> bool:
-    return any(a == agency and (not fields or field_code in fields) for a, fields in grants)
-
-
 def assignment_table(period, unit_kind: str, grants, team_name: str) -> Table | None:
     """Every field and criterion of the kind's set with its effective agency; the gaps of this team."""
     cset = criteria_set(period, unit_kind)
     if cset is None:
         return None
-    overrides = dict(Assignment.objects.filter(period=period, unit_kind=unit_kind).values_list("code", "agency"))
-    effective = services.agency_map(period, unit_kind, cset)
+    overrides = services.assignment_overrides(period, unit_kind)
+    effective = {i.code: rules.effective_agency(i, overrides) for i in cset.items if not i.is_survey}
     rows: list[Row] = []
     missing: dict[str, list[str]] = {}   # agency → criteria codes without a member
     for fld in cset.fields:
@@ -153,7 +150,7 @@ def assignment_table(period, unit_kind: str, grants, team_name: str) -> Table | 
                       else SOURCE_SET)
             row = Row("criterion", crit.code, crit.title, fld.code, sorted({effective[i.code] for i in items}),
                       source, overrides.get(crit.code))
-            row.uncovered = [i.code for i in items if not _covers(grants, effective[i.code], fld.code)]
+            row.uncovered = [i.code for i in items if not permissions.grants_cover(grants, effective[i.code], fld.code)]
             field_row.uncovered += row.uncovered
             for i in items:
                 if i.code in row.uncovered:
@@ -182,33 +179,6 @@ def overview(period, district: PeriodUnit | None) -> TeamView:
     return TeamView(district, team, members, tables)
 
 
-# -- who may do what ----------------------------------------------------------------------------------
-
-def may_view(user) -> bool:
-    s = permissions.scope_of(user)
-    return s.admin or s.province or bool(s.districts)
-
-
-def visible_team_districts(user, period) -> list[PeriodUnit | None]:
-    """None stands for the provincial team. Sở Nội vụ and the administrator see every team; a district
-    coordinator only their own district's."""
-    s = permissions.scope_of(user)
-    districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).order_by("code")
-    if s.admin or s.province:
-        return [None, *districts]
-    return list(districts.filter(unit_id__in=s.districts))
-
-
-def may_change_assignments(user) -> bool:
-    return permissions.can_manage_periods(user)
-
-
-def may_set_lead(user, district: PeriodUnit | None) -> bool:
-    if district is None:
-        return permissions.can_manage_periods(user)
-    return district.unit_id in permissions.scope_of(user).districts
-
-
 # -- changing -----------------------------------------------------------------------------------------
 
 def _scope_codes(cset) -> dict[str, str]:
@@ -224,12 +194,15 @@ def _scope_codes(cset) -> dict[str, str]:
 
 def _check_scope(period, unit_kind: str, code: str):
     if unit_kind not in KIND_LABELS:
-        raise DomainError(f"Loại đơn vị «{unit_kind}» không hợp lệ")
+        raise DomainError(_("Loại đơn vị «%(value)s» không hợp lệ; chọn một trong: %(allowed)s")
+                          % {"value": unit_kind, "allowed": ", ".join(KIND_LABELS)})
     cset = criteria_set(period, unit_kind)
     if cset is None:
-        raise DomainError(f"Kỳ {period.year} chưa có bộ tiêu chí cho {KIND_LABELS[unit_kind]}")
+        raise DomainError(_("Kỳ %(year)s chưa có bộ tiêu chí cho %(kind)s")
+                          % {"year": period.year, "kind": KIND_LABELS[unit_kind]})
     if code not in _scope_codes(cset):
-        raise DomainError(f"Bộ tiêu chí {cset.id} không có lĩnh vực hoặc tiêu chí tự đánh giá mã «{code}»")
+        raise DomainError(_("Bộ tiêu chí %(set)s không có lĩnh vực hoặc tiêu chí tự đánh giá mã «%(item)s»")
+                          % {"set": cset.id, "item": code})
     return cset
 
 
@@ -240,16 +213,18 @@ def _started(period, unit_kind: str) -> int:
 
 def change_assignment(period, unit_kind: str, code: str, agency: str, *, actor, request=None) -> Assignment:
     """Assign a field or a criterion of one unit kind to a member agency of the criteria set."""
-    if not may_change_assignments(actor):
-        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định")
     code, agency = (code or "").strip(), (agency or "").strip()
-    cset = _check_scope(period, unit_kind, code)
-    if agency not in cset.agencies:
-        allowed = "; ".join(f"{k} ({v})" for k, v in cset.agencies.items())
-        raise DomainError(f"Cơ quan «{agency or '(trống)'}» không thuộc danh sách cơ quan thẩm định của bộ tiêu chí "
-                          f"{cset.id}; chọn một trong: {allowed}")
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().filter(period=period, unit_kind=unit_kind, code=code).first()
+        if not permissions.can_change_assignments(actor):
+            raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định"))
+        cset = _check_scope(period, unit_kind, code)
+        if agency not in cset.agencies:
+            allowed = "; ".join(f"{k} ({v})" for k, v in cset.agencies.items())
+            raise DomainError(_("Cơ quan «%(value)s» không thuộc danh sách cơ quan thẩm định của bộ tiêu chí "
+                                "%(set)s; chọn một trong: %(allowed)s")
+                              % {"value": agency or _("(trống)"), "set": cset.id, "allowed": allowed})
+        current = (Assignment.objects.select_for_update(of=("self",))
+                   .filter(period=period, unit_kind=unit_kind, code=code).first())
         if current is not None and current.agency == agency:
             return current
         before = {"unit_kind": unit_kind, "code": code, "agency": current.agency if current else None}
@@ -266,12 +241,13 @@ def change_assignment(period, unit_kind: str, code: str, agency: str, *, actor, 
 
 def reset_assignment(period, unit_kind: str, code: str, *, actor, request=None) -> bool:
     """Remove the assignment at this code: the field's assignment or the set's own agency applies again."""
-    if not may_change_assignments(actor):
-        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định")
     code = (code or "").strip()
-    _check_scope(period, unit_kind, code)
     with transaction.atomic():
-        current = Assignment.objects.select_for_update().filter(period=period, unit_kind=unit_kind, code=code).first()
+        if not permissions.can_change_assignments(actor):
+            raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định"))
+        _check_scope(period, unit_kind, code)
+        current = (Assignment.objects.select_for_update(of=("self",))
+                   .filter(period=period, unit_kind=unit_kind, code=code).first())
         if current is None:
             return False
         record("appraisal.assignment_changed", current, actor=actor, request=request,
@@ -284,16 +260,17 @@ def reset_assignment(period, unit_kind: str, code: str, *, actor, request=None) 
 
 def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) -> Team:
     """The team lead (who finalizes results) must be a member of that team."""
-    if not may_set_lead(actor, district):
-        who = "điều phối viên Sở Nội vụ" if district is None else f"điều phối viên của {district.name}"
-        raise NotAllowed(f"Chỉ {who} chọn tổ trưởng của tổ này")
-    if district is not None and (district.kind != UnitKind.DISTRICT or district.period_id != period.pk):
-        raise DomainError("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá")
-    name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
-    if user is None or not team_assignments(period, district).filter(user=user).exists():
-        raise DomainError(f"Tổ trưởng phải là thành viên của {name}")
     with transaction.atomic():
-        team, _ = Team.objects.get_or_create(period=period, district=district)
+        if not permissions.can_set_lead(actor, district):
+            raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ chọn tổ trưởng tổ thẩm định tỉnh") if district is None
+                             else _("Chỉ điều phối viên của %(district)s chọn tổ trưởng của tổ này")
+                             % {"district": district.name})
+        if district is not None and (district.kind != UnitKind.DISTRICT or district.period_id != period.pk):
+            raise DomainError(_("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá"))
+        name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
+        if user is None or not team_assignments(period, district).filter(user=user).exists():
+            raise DomainError(_("Tổ trưởng phải là thành viên của %(team)s") % {"team": name})
+        team, _created = Team.objects.get_or_create(period=period, district=district)
         team = Team.objects.select_for_update(of=("self",)).select_related("lead").get(pk=team.pk)
         if team.lead_id == user.pk:
             return team

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import views_workspace
+from . import views_explanation
 
 app_name = "explanation"
 urlpatterns = [
-    path("", views_workspace.explanation_page, name="page"),
-    path("muc/<str:item>/", views_workspace.explain, name="explain"),
-    path("muc/<str:item>/tai-lieu/", views_workspace.add_evidence, name="add_evidence"),
+    path("", views_explanation.explanation_page, name="page"),
+    path("muc/<str:item>/", views_explanation.explain, name="explain"),
+    path("muc/<str:item>/tai-lieu/", views_explanation.add_evidence, name="add_evidence"),
 ]

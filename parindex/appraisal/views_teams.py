@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from parindex.accounts import permissions
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.models import Period
 
@@ -19,7 +21,7 @@ ACTIONS = ("assignment", "reset", "lead")
 
 def _team_district(request, period, key: str):
     """The district of a team named in a form ('' = the provincial team), among the teams this person sees."""
-    for district in team_services.visible_team_districts(request.user, period):
+    for district in permissions.visible_team_districts(request.user, period):
         if (district.code if district is not None else "") == key:
             return district
     raise Http404("Không tìm thấy tổ thẩm định")
@@ -44,8 +46,8 @@ def _act(request, period) -> str:
 
 @login_required
 def teams(request, year: int):
-    if not team_services.may_view(request.user):
-        raise PermissionDenied
+    if not permissions.can_view_teams(request.user):
+        raise PermissionDenied(_("Chỉ điều phối viên xem tổ thẩm định và phân công"))
     period = get_object_or_404(Period, year=year)
     errors: list[str] = []
     if request.method == "POST":
@@ -53,18 +55,18 @@ def teams(request, year: int):
             return HttpResponseBadRequest("Thao tác không hợp lệ")
         try:
             done = _act(request, period)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from None
         except DomainError as exc:
-            errors = exc.errors
+            if isinstance(exc, NotAllowed):
+                raise  # the middleware's 403 page
+            errors = exc.errors  # re-displayed above the forms
         else:
             messages.success(request, done)
             return redirect("appraisal:teams", year=year)
-    views = [team_services.overview(period, d) for d in team_services.visible_team_districts(request.user, period)]
-    can_assign = team_services.may_change_assignments(request.user)
+    views = [team_services.overview(period, d) for d in permissions.visible_team_districts(request.user, period)]
+    can_assign = permissions.can_change_assignments(request.user)
     commune_forms_in = ""  # commune assignments are shared by every district team: one set of forms is enough
     for view in views:
-        view.lead_editable = team_services.may_set_lead(request.user, view.district)
+        view.lead_editable = permissions.can_set_lead(request.user, view.district)
         for table in view.tables:
             table.editable = can_assign and (table.unit_kind != "commune" or not commune_forms_in)
             if table.editable and table.unit_kind == "commune":

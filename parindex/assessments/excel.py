@@ -22,6 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.xml import DEFUSEDXML
 
+from parindex.appraisal import rules
 from parindex.core.errors import DomainError
 from parindex.rulebook.model import SURVEY_EVIDENCE, CriteriaSet, Item
 from parindex.rulebook.numbers import format_vi, to_str
@@ -75,8 +76,8 @@ class Line:
 
     @property
     def missing_support(self) -> bool:
-        """III.3.2.b: neither evidence nor explanation → the appraisal gives 0."""
-        return self.needs_explanation and not self.explanation.strip()
+        """III.3.2.b: neither evidence nor explanation → the appraisal gives 0 (``appraisal.rules``)."""
+        return self.kind == "item" and rules.unsupported_points(self.points, bool(self.evidence), self.explanation)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _rows_of(assessment: Assessment) -> tuple[dict, list[tuple[str, str]], date 
     rows = {code: (v.points, v.score.explanation if v.score else "",
                    [_evidence_label(str(link.evidence), link.location) for link in v.links])
             for code, v in services.item_views(assessment).items()}
-    people = [(p.name, p.position) for p in assessment.participants.all()]
+    people = [(p.name, p.position) for p in assessment.participants.all()] if assessment.pk else []
     return rows, people, assessment.meeting_date, assessment.difficulties, False
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from parindex.accounts import permissions
+from parindex.appraisal import rules
 from parindex.audit.services import record
 from parindex.core import clock, errors
 from parindex.core.errors import DomainError, NotAllowed
@@ -49,8 +50,17 @@ def criteria_of(assessment: Assessment) -> CriteriaSet:
     return assessment.criteria_set.parsed()
 
 
+def assessment_of(unit: PeriodUnit) -> Assessment:
+    """The unit's assessment for the period; before its first change an unsaved, empty one (a page
+    that only shows it writes nothing)."""
+    assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
+    if assessment is not None:
+        return assessment
+    return Assessment(period_unit=unit, criteria_set=unit.period.criteria_sets.get(unit_kind=unit.kind))
+
+
 def get_or_create(unit: PeriodUnit) -> Assessment:
-    """The unit's assessment for the period (created, empty, the first time it is opened)."""
+    """The unit's assessment for the period (created, empty, by the first change: a POST, never a GET)."""
     assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
     if assessment is not None:
         return assessment
@@ -81,16 +91,19 @@ class ItemView:
     @property
     def missing_support(self) -> bool:
         """III.3.2.b: points above 0 with neither evidence nor explanation will be given 0."""
-        return self.points is not None and self.points > 0 and not self.has_support
+        return rules.unsupported_points(self.points, bool(self.links), self.score.explanation if self.score else "")
 
 
 def item_views(assessment: Assessment) -> dict[str, ItemView]:
     """Every self item with its score and evidence links, in 3 queries whatever the set's size."""
     cset = criteria_of(assessment)
-    scores = {s.item_code: s for s in assessment.scores.all()}
+    scores: dict[str, ItemScore] = {}
     links: dict[int, list[ItemEvidence]] = {}
-    for link in ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence").order_by("id"):
-        links.setdefault(link.score_id, []).append(link)
+    if assessment.pk is not None:  # an unsaved assessment (nothing changed yet) has neither
+        scores = {s.item_code: s for s in assessment.scores.all()}
+        for link in (ItemEvidence.objects.filter(score__assessment=assessment).select_related("evidence")
+                     .order_by("id")):
+            links.setdefault(link.score_id, []).append(link)
     views = {}
     for item in cset.items:
         if item.is_survey:

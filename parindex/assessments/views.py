@@ -18,22 +18,28 @@ from parindex.board.status import explanation_rounds
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods import services as period_services
-from parindex.periods.forms import DateTimeLocalInput  # noqa: F401 - re-exported for templates
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant
 from parindex.rulebook.numbers import format_vi
 
 from . import files, services
 from .forms import DocumentForm, ParticipantsForm, ReopenForm, UploadForm
-from .models import Evidence, ItemEvidence, Status
+from .models import Evidence, ItemEvidence
 
 
 def _load(request, year: int, code: str):
+    """The unit and its assessment. A GET writes nothing (an unsaved, empty assessment before the first
+    change); the unit's officer's first POST creates it."""
     period = get_object_or_404(Period, year=year)
     unit = permissions.get_unit_or_404(request.user, period, code)
     if unit.kind not in ("department", "district", "commune"):
         raise Http404
-    return unit, services.get_or_create(unit)
+    assessment = services.assessment_of(unit)
+    if assessment.pk is None and request.method == "POST":
+        if not permissions.can_self_assess(request.user, unit):
+            raise NotAllowed(f"{unit.name} chưa bắt đầu tự đánh giá: chỉ cán bộ được giao tự đánh giá bắt đầu")
+        assessment = services.get_or_create(unit)
+    return unit, assessment
 
 
 def _wants_json(request) -> bool:
@@ -58,8 +64,8 @@ def _context(request, unit, assessment):
         "is_officer": permissions.can_self_assess(user, unit),
         "is_head": permissions.can_approve_submission(user, unit),
         "can_reopen": permissions.can_reopen_assessment(user, unit),
-        "library": list(assessment.evidence.all()),
-        "participants": list(assessment.participants.all()),
+        "library": list(assessment.evidence.all()) if assessment.pk else [],
+        "participants": list(assessment.participants.all()) if assessment.pk else [],
         "filter": request.GET.get("loc", ""),
         "explanation_until": explanation_rounds([unit.pk], clock.now()).get(unit.pk),
     }
@@ -180,7 +186,8 @@ def library(request, year: int, code: str):
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(request, "assessments/library.html", {
-        "unit": unit, "period": unit.period, "assessment": assessment, "library": assessment.evidence.all(),
+        "unit": unit, "period": unit.period, "assessment": assessment,
+        "library": assessment.evidence.all() if assessment.pk else [],
         "upload_form": upload_form, "document_form": document_form,
         "editable": assessment.editable and permissions.can_self_assess(request.user, unit),
         "max_mb": files.max_bytes() // (1024 * 1024), "allowed": files.ALLOWED_TEXT,
@@ -190,6 +197,8 @@ def library(request, year: int, code: str):
 @login_required
 def download(request, year: int, code: str, evidence_id: int):
     unit, assessment = _load(request, year, code)
+    if assessment.pk is None:
+        raise Http404
     evidence = get_object_or_404(Evidence, pk=evidence_id, assessment=assessment, kind=Evidence.Kind.FILE)
     kind = next((k for k, (_label, exts) in files.ALLOWED.items()
                  if evidence.file.name.endswith(tuple(exts))), "")
@@ -206,7 +215,8 @@ def participants(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
     editable = assessment.editable and permissions.can_self_assess(request.user, unit)
     initial = {"difficulties": assessment.difficulties, "meeting_date": assessment.meeting_date,
-               "rows": "\n".join(f"{p.name}; {p.position}" for p in assessment.participants.all())}
+               "rows": "\n".join(f"{p.name}; {p.position}" for p in assessment.participants.all())
+               if assessment.pk else ""}
     form = ParticipantsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not editable:
@@ -226,6 +236,7 @@ def participants(request, year: int, code: str):
                 return _back(unit)
     return render(request, "assessments/participants.html", {
         "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
+        "participants": list(assessment.participants.all()) if assessment.pk else [],
         "hint": PARTICIPANT_HINT[unit.kind]})
 
 
@@ -336,5 +347,3 @@ def reopen(request, year: int, code: str):
             return _back(unit)
     return render(request, "assessments/reopen.html", {"unit": unit, "period": unit.period, "form": form})
 
-
-__all__ = ["Status"]

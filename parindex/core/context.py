@@ -22,9 +22,8 @@ def navigation(request):
                 items.append((_("Thẩm định"), reverse("appraisal:list", args=[period.year])))
         if permissions.can_view_admin(user):
             items.append((_("Quản trị"), reverse("admin:index")))
-    from parindex.appraisal import teams  # (flow) the teams page is linked where its viewers work
     return {"nav_items": items, "nav_scope": permissions.scope_of(user) if user is not None else None,
-            "nav_can_teams": user is not None and user.is_authenticated and teams.may_view(user)}
+            "nav_can_teams": user is not None and user.is_authenticated and permissions.can_view_teams(user)}
 
 
 def site(request):

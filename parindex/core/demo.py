@@ -62,12 +62,15 @@ def _midnight_in(days: int, now: datetime) -> datetime:
 
 
 def demo_timeline(now: datetime) -> dict[str, datetime]:
-    """Every step still ahead, so each screen can be tried today (the decision's dates are 2021–2022)."""
+    """Every step still ahead, so each screen can be tried today (the decision's dates are 2021–2022).
+
+    The provincial appraisal window (V.4: January) is opened from today, so the departments that
+    have submitted can be appraised while others still self-assess."""
     return {
         "commune_self_due": _midnight_in(14, now),
         "district_publish_due": _midnight_in(28, now),
         "self_due": _midnight_in(28, now),
-        "appraisal_start": _midnight_in(29, now),
+        "appraisal_start": _midnight_in(0, now),
         "appraisal_end": _midnight_in(60, now),
         "publication_start": _midnight_in(60, now),
         "publication_end": _midnight_in(90, now),
@@ -117,7 +120,8 @@ def populate(now: datetime) -> list[str]:
             log.append(f"{name}: thêm {result.created} đơn vị")
     if period.status == Period.Status.DRAFT:
         period_services.update_timeline(period, demo_timeline(now), actor=coordinator,
-                                        reason="Dữ liệu demo: dời các mốc để mọi bước đang mở khi dùng thử")
+                                        reason="Dữ liệu demo: dời các mốc để mọi bước (cả thẩm định của tỉnh) "
+                                               "đang mở khi dùng thử")
         period_services.open_period(period, actor=coordinator)
         log.append(f"Đã mở kỳ đánh giá {DEMO_YEAR}")
     for username, _name, role, unit_key, agency, team_key, fields in ACCOUNTS:

@@ -10,7 +10,6 @@ the same services a person uses, so the audit log shows how the data came about.
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -162,5 +161,3 @@ def _departments(period, password: str, rng: random.Random, log: list[str]) -> l
         log.append(f"Đã nộp tự đánh giá, chờ thẩm định: {', '.join(submitted)}")
     return log
 
-
-__all__ = ["run", "Decimal"]

@@ -20,7 +20,7 @@ from parindex.criteria.models import CriteriaSetRecord
 from parindex.units.models import ASSESSED_KINDS, PeriodUnit
 
 from .models import Extension, Period, PeriodCriteriaSet
-from .timeline import FIELDS, STEPS, Reading, Step, default_timeline, format_instant, format_start, order_errors
+from .timeline import FIELDS, STEP_LABELS, STEPS, Reading, default_timeline, format_instant, format_start, order_errors
 
 
 def _timeline_of(period: Period) -> dict[str, datetime]:
@@ -111,7 +111,7 @@ def grant_extension(unit: PeriodUnit, step: str, new_due: datetime, reason: str,
     if not permissions.can_grant_extension(actor, unit):
         raise NotAllowed("Chỉ điều phối viên của cấp quản lý đơn vị này được gia hạn")
     rule = STEPS.get(step)
-    if rule is None or rule.start_field is not None or unit.kind not in rule.kinds:
+    if rule is None or not rule.extendable or unit.kind not in rule.kinds:
         raise DomainError(f"Không gia hạn được bước «{step}» cho {unit.name}")
     reason = (reason or "").strip()
     if not reason:
@@ -141,8 +141,8 @@ class Verdict:
 
 def deadline_for(unit: PeriodUnit, step: str) -> tuple[datetime, bool]:
     """The effective deadline (exclusive) of a step for a unit, and whether it was extended."""
-    rule = STEPS[step]
-    base = getattr(unit.period, rule.end_field)
+    _start, end_field = STEPS[step].window(unit.kind)
+    base = getattr(unit.period, end_field)
     ext = next((e for e in unit.extensions.all() if e.step == step), None)
     if ext is not None and ext.new_due > base:
         return ext.new_due, True
@@ -157,14 +157,15 @@ def may_act(unit: PeriodUnit, step: str, at: datetime | None = None) -> Verdict:
     """
     at = at or clock.now()
     rule = STEPS.get(step)
-    label = Step(step).label if step in Step.values else step
+    label = STEP_LABELS.get(step, step)
     if rule is None or unit.kind not in rule.kinds:
         return Verdict(False, f"Bước «{label}» không áp dụng cho {unit.name}")
     if unit.period.status != Period.Status.OPEN:
         return Verdict(False, f"Kỳ đánh giá {unit.period.year} chưa mở hoặc đã kết thúc")
     deadline, extended = deadline_for(unit, step)
-    if rule.start_field is not None:
-        start = getattr(unit.period, rule.start_field)
+    start_field, _end = rule.window(unit.kind)
+    if start_field is not None:
+        start = getattr(unit.period, start_field)
         if at < start:
             return Verdict(False, f"Chưa đến thời gian «{label}»: bắt đầu {format_start(start)}", deadline, extended)
     if at >= deadline:

@@ -32,21 +32,54 @@ class Step(models.TextChoices):
     PUBLICATION = "publication", _("UBND tỉnh công bố Chỉ số")
 
 
+class AppraisalStep(models.TextChoices):
+    """The steps of an appraisal after the self-assessment (never extended per unit, so not ``Step``)."""
+
+    COMMUNE_APPRAISAL = "commune_appraisal", _("UBND cấp huyện thẩm định UBND cấp xã")
+    EXPLANATION = "explanation", _("Vòng giải trình của đơn vị")
+    FINALIZATION = "finalization", _("Chốt kết quả thẩm định")
+
+
 @dataclass(frozen=True)
 class StepRule:
     start_field: str | None
     end_field: str
     kinds: tuple[str, ...]  # unit kinds whose work the step is
     article: str
+    by_kind: dict[str, tuple[str | None, str]] | None = None  # (start, end) for a kind with another window
+    extendable: bool = True  # the coordinator may grant one unit a later deadline
+
+    def window(self, kind: str) -> tuple[str | None, str]:
+        """The timeline fields (start or None, exclusive end) of this step for a unit kind."""
+        if self.by_kind and kind in self.by_kind:
+            return self.by_kind[kind]
+        return self.start_field, self.end_field
+
+
+# Departments and districts are appraised by the province in its window (V.4, January unless the
+# coordinator moves it); communes by their district before the district's publication (V.2).
+_COMMUNE_WINDOW = {"commune": (None, "district_publish_due")}
 
 
 STEPS: dict[str, StepRule] = {
     Step.COMMUNE_SELF: StepRule(None, "commune_self_due", ("commune",), "V.1"),
     Step.DISTRICT_PUBLISH: StepRule(None, "district_publish_due", ("district",), "V.2"),
     Step.SELF: StepRule(None, "self_due", ("department", "district"), "V.3"),
-    Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district"), "V.4"),
-    Step.PUBLICATION: StepRule("publication_start", "publication_end", ("province",), "V.5"),
+    Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district"), "V.4",
+                             extendable=False),
+    Step.PUBLICATION: StepRule("publication_start", "publication_end", ("province",), "V.5", extendable=False),
+    AppraisalStep.COMMUNE_APPRAISAL: StepRule(None, "district_publish_due", ("commune",), "V.2", extendable=False),
+    AppraisalStep.EXPLANATION: StepRule("appraisal_start", "appraisal_end", ("department", "district", "commune"),
+                                        "V.2, V.4", by_kind=_COMMUNE_WINDOW, extendable=False),
+    AppraisalStep.FINALIZATION: StepRule("appraisal_start", "appraisal_end", ("department", "district", "commune"),
+                                         "V.2, V.4", by_kind=_COMMUNE_WINDOW, extendable=False),
 }
+STEP_LABELS = {**dict(Step.choices), **dict(AppraisalStep.choices)}
+
+
+def appraisal_step(kind: str) -> str:
+    """The step during which a unit of this kind is appraised (round 1 and the final round)."""
+    return AppraisalStep.COMMUNE_APPRAISAL if kind == "commune" else Step.APPRAISAL
 
 # Field → label, in timeline order (used by forms, pages and messages).
 FIELDS: dict[str, str] = {
@@ -85,8 +118,9 @@ def default_timeline(year: int, reading: str = Reading.STRICT) -> dict[str, date
 ORDER_RULES: tuple[tuple[str, str, bool], ...] = (
     # (earlier, later, strictly before?)
     ("commune_self_due", "district_publish_due", False),
-    ("district_publish_due", "appraisal_start", False),
-    ("self_due", "appraisal_start", False),
+    # The provincial appraisal may be opened early (the coordinator moves appraisal_start, audited) for the
+    # units that have submitted; it cannot end before the self-assessments are due.
+    ("self_due", "appraisal_end", True),
     ("appraisal_start", "appraisal_end", True),
     ("appraisal_end", "publication_start", False),
     ("publication_start", "publication_end", True),

@@ -26,7 +26,6 @@ from .numbers import (
     MAX_SCORE_CHARS,
     NotANumber,
     decimal_places,
-    format_vi,
     parse_decimal,
     round_index,
     shorten,
@@ -326,7 +325,3 @@ def evaluate(
 
 def describe_class(code: str | None) -> str:
     return CLASS_LABELS.get(code, "Không xếp loại") if code else "Không xếp loại"
-
-
-def format_points(value: Decimal) -> str:
-    return format_vi(value)

@@ -29,3 +29,27 @@ def test_the_demo_runs_a_commune_cycle_to_publication_through_the_services(crite
     entries = AuditEntry.objects.count()
     demo.setup(NOW)  # idempotent
     assert AuditEntry.objects.count() == entries
+
+
+def test_the_demo_opens_the_provincial_appraisal_window_so_the_four_departments_can_be_appraised(
+        criteria_loaded, settings):
+    """V.4 puts the provincial appraisal in January; the demo moves the window to today by the audited
+    timeline edit, so snv.totruong can appraise the departments that submitted."""
+    from django.contrib.auth import get_user_model
+
+    from parindex.appraisal import services
+    from parindex.periods.models import Period
+
+    settings.DEMO = True
+    demo.setup(NOW)
+    period = Period.objects.get(year=demo.DEMO_YEAR)
+    assert period.appraisal_start <= NOW < period.appraisal_end
+    change = AuditEntry.objects.get(action="period.timeline_changed")
+    assert "thẩm định của tỉnh" in change.reason
+    lead = get_user_model().objects.get(username="snv.totruong")
+    for code in ("SKHDT", "SCT", "SXD", "SGTVT"):
+        assessment = Assessment.objects.get(period_unit__code=code)
+        appraisal = services.start(assessment, actor=lead)
+        row = appraisal.items.first()
+        services.appraise(appraisal, row.item_code, assessment.snapshot["items"][row.item_code]["points"], "",
+                          actor=lead)

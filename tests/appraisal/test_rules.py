@@ -126,7 +126,7 @@ def test_finalize_needs_the_lead_and_every_final_point(hoa_muc_appraisal, person
 
 def test_communes_are_appraised_before_the_districts_publication_deadline(hoa_muc_appraisal, persona):
     clock.freeze(world_due := hoa_muc_appraisal.assessment.period_unit.period.district_publish_due)
-    with pytest.raises(DomainError, match="Đã quá hạn thẩm định, công bố cấp xã"):
+    with pytest.raises(DomainError, match="Đã quá hạn «UBND cấp huyện thẩm định UBND cấp xã»"):
         services.appraise(hoa_muc_appraisal, "a.1.1", "1", "", actor=persona("chomoi.thamdinh"))
     clock.freeze(world_due - timedelta(seconds=1))
     services.appraise(hoa_muc_appraisal, "a.1.1", "1", "", actor=persona("chomoi.thamdinh"))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from parindex.accounts import permissions
 from parindex.accounts.models import Role, RoleAssignment
 from parindex.accounts.services import revoke_role
 from parindex.appraisal import services, teams
@@ -164,7 +165,7 @@ def test_a_district_coordinator_sets_only_their_own_teams_lead(world, login, per
     member = persona("chomoi.thamdinh")
     assert client.post(URL, {"action": "lead", "team": "065", "lead": member.pk}).status_code == 302
     assert Team.objects.get(period=world, district=unit_of("065")).lead == member
-    assert services.is_lead(member, unit_of("02098"))
+    assert permissions.is_team_lead(member, unit_of("02098"))
     assert client.post(URL, {"action": "lead", "team": "066", "lead": member.pk}).status_code == 404
     assert client.post(URL, {"action": "lead", "team": "", "lead": persona("stc.thamdinh").pk}).status_code == 404
     assert not Team.objects.filter(period=world, district__isnull=True, lead__isnull=False).exists()

@@ -60,6 +60,14 @@ EXPECTED = [  # the ranking, in the order it is shown: code, rank, index, class
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+def finalize(page, unit: str, total: str, changed: str) -> None:
+    """The lead's "Chốt kết quả": a confirmation page with the summary, then the POST."""
+    page.get_by_role("link", name="Chốt kết quả").click()
+    summary = page.locator("dl.summary")
+    expect(summary.locator("dd")).to_have_text([unit, total, changed, re.compile(r"^\d+$")])
+    page.get_by_role("button", name="Chốt kết quả").click()
+
+
 def log_in(page, base_url, username):
     """Fill the login form as a person would, and land on «Việc cần làm»."""
     page.goto(base_url + LOGIN)
@@ -273,17 +281,17 @@ def test_the_finance_appraiser_appraises_field_g_of_a_department_and_the_unit_ex
     # the lead confirms round 1 for everything else and finalizes
     switch(page, base, "tinh.totruong")
     page.goto(base + STP_PAGE)
-    expect(page.get_by_role("button", name="Chốt kết quả")).to_be_visible()
+    expect(page.get_by_role("link", name="Chốt kết quả")).to_be_visible()
     page.get_by_role("button", name="Xác nhận điểm vòng 1 cho các tiêu chí không giải trình").click()
     expect(messages(page)).to_contain_text(
         "Đã xác nhận điểm vòng 1 làm điểm thẩm định cuối cho 69 tiêu chí không giải trình")
-    page.get_by_role("button", name="Chốt kết quả").click()
+    finalize(page, "Sở Tư pháp (STP)", "74", "0")
     expect(messages(page)).to_contain_text("Đã chốt kết quả thẩm định của Sở Tư pháp")
     expect(stage(page)).to_have_attribute("data-stage", "finalized")
     expect(stage(page)).to_have_text("Đã chốt kết quả")
     expect(page.locator("dl.facts")).to_contain_text("Tổ trưởng tổ thẩm định tỉnh · 10:00 20/11/2026")
     expect(page.locator("form.appraise-form")).to_have_count(0)
-    expect(page.get_by_role("button", name="Chốt kết quả")).to_have_count(0)
+    expect(page.get_by_role("link", name="Chốt kết quả")).to_have_count(0)
     stp_round1.refresh_from_db()
     assert stp_round1.stage == Stage.FINALIZED and len(stp_round1.result) == 70
     assert stp_round1.result["g.1.2"] == "1" and stp_round1.assessment.period_unit.state == WorkState.APPRAISED
@@ -386,7 +394,7 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
     page.get_by_role("button", name="Xác nhận điểm vòng 1 cho các tiêu chí không giải trình").click()
     expect(messages(page)).to_contain_text(
         "Đã xác nhận điểm vòng 1 làm điểm thẩm định cuối cho 53 tiêu chí không giải trình")
-    page.get_by_role("button", name="Chốt kết quả").click()
+    finalize(page, "Xã Hoà Mục (02098)", "99,75", "1")
     expect(messages(page)).to_contain_text("Đã chốt kết quả thẩm định của Xã Hoà Mục")
     expect(stage(page)).to_have_attribute("data-stage", "finalized")
     expect(item(page, "g.1").locator(".col.final .points")).to_have_text("3,75 điểm")

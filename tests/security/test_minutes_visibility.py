@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
+from parindex.accounts import permissions
 from parindex.accounts.models import Role
 from parindex.accounts.services import grant_role
 from parindex.appraisal import minutes, services
@@ -91,16 +92,16 @@ def test_a_field_limited_appraiser_reads_every_item_of_the_minutes(round1_done, 
                fields=["b"])
     a11 = round1_done.items.get(item_code="a.1.1")
     unit = round1_done.assessment.period_unit
-    assert a11.agency != "PTP" and not services.may_appraise(services.appraiser_grants(member, unit), a11.agency, "a")
+    assert a11.agency != "PTP" and not permissions.can_appraise_item(member, unit, a11.agency, "a")
     page = nfc(login("chomoi.tuphap").get(URL).content.decode())
     assert nfc(COMMENT) in page and a11_round1_cell(page) == "0,5"
-    assert minutes.on_appraising_side(member, round1_done.assessment.period_unit)
+    assert permissions.is_on_appraising_side(member, round1_done.assessment.period_unit)
 
 
 def test_a_district_coordinator_is_the_units_side_for_the_districts_own_minutes(world, persona):
     from parindex.units.models import PeriodUnit
 
     chomoi = PeriodUnit.objects.select_related("parent").get(period=world, code="065")
-    assert not minutes.on_appraising_side(persona("chomoi.noivu"), chomoi)
-    assert minutes.on_appraising_side(persona("snv.dieuphoi"), chomoi)
-    assert minutes.on_appraising_side(persona("stc.thamdinh"), chomoi)
+    assert not permissions.is_on_appraising_side(persona("chomoi.noivu"), chomoi)
+    assert permissions.is_on_appraising_side(persona("snv.dieuphoi"), chomoi)
+    assert permissions.is_on_appraising_side(persona("stc.thamdinh"), chomoi)

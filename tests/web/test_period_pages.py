@@ -48,11 +48,11 @@ def _timeline_form(period, **changes):
 def test_timeline_edits_out_of_order_are_refused_on_the_page(world, login):
     before = Period.objects.get(pk=world.pk).appraisal_end
     response = login("snv.dieuphoi").post("/ky/2021/moc-thoi-gian/",
-                                          _timeline_form(world, appraisal_end="2026-12-01T00:00"))
+                                          _timeline_form(world, appraisal_end="2026-11-15T00:00"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Chưa lưu. Các mốc thời gian chưa đúng thứ tự" in html
-    assert "«Bắt đầu thẩm định của tỉnh (V.4)» (ngày 19/12/2026) phải trước" in html
+    assert "«Bắt đầu thẩm định của tỉnh (V.4)» (ngày 20/11/2026) phải trước" in html
     assert Period.objects.get(pk=world.pk).appraisal_end == before
 
 
