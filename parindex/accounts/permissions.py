@@ -175,14 +175,9 @@ def appraising_team(unit: PeriodUnit):
     districts, the parent district's team for communes. An unsaved ``Team`` if none is stored yet."""
     from parindex.appraisal.models import Team
 
-    cached = getattr(unit, "_parindex_team", None)
-    if cached is not None:
-        return cached
     district = unit.parent if unit.kind == UnitKind.COMMUNE else None
-    team = (Team.objects.filter(period_id=unit.period_id, district=district).select_related("lead").first()
+    return (Team.objects.filter(period_id=unit.period_id, district=district).select_related("lead").first()
             or Team(period_id=unit.period_id, district=district))
-    unit._parindex_team = team
-    return team
 
 
 def team_level(unit: PeriodUnit) -> int | None:
@@ -342,10 +337,6 @@ def appraisal_levels(user, period) -> AppraisalLevels:
         full.add(None)
     full |= set(s.districts)
     return AppraisalLevels(grants, frozenset(full))
-
-
-def can_use_appraisal_workspace(user, period) -> bool:
-    return appraisal_levels(user, period).any
 
 
 def appraisable_units(user, period) -> QuerySet[PeriodUnit]:

@@ -85,8 +85,10 @@ def test_opening_the_appraisal_page_writes_nothing_until_the_first_post(login, h
     body = response.content.decode()
     assert response.status_code == 200 and 'id="item-a.1.1"' in body and "Bắt đầu thẩm định" in body
     assert "đã thẩm định" in body and 'data-done="0"' in body
-    client.get("/ky/2021/tham-dinh/")
-    client.get("/ky/2021/tham-dinh/02098/bien-ban/")
+    assert client.get("/ky/2021/tham-dinh/").status_code == 200
+    assert client.get("/ky/2021/tham-dinh/02098/bien-ban/").status_code == 200
+    assert client.get("/ky/2021/tham-dinh/02098/chot/").status_code == 400  # not started: nothing to finalize
+    assert client.get("/ky/2021/don-vi/02098/giai-trinh/").status_code == 200
     assert counts() == before
     assert client.post("/ky/2021/tham-dinh/02098/bat-dau/").status_code == 302
     appraisal = Appraisal.objects.get(assessment=hoa_muc_submitted)

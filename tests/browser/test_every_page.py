@@ -65,6 +65,7 @@ PAGES = [
     (APPRAISAL, "chomoi.thamdinh", "Đơn vị cần thẩm định (2021)"),
     (APPRAISAL + "02098/", "chomoi.thamdinh", "Thẩm định: "),
     (APPRAISAL + "02098/bien-ban/", "chomoi.thamdinh", "BIÊN BẢN THẨM ĐỊNH"),
+    (APPRAISAL + "02098/chot/", "chomoi.thamdinh", "Chốt kết quả thẩm định"),
     (APPRAISAL + "to/", "chomoi.noivu", "Tổ thẩm định và phân công thẩm định"),
     (HOA_MUC + "giai-trinh/", "hoamuc.canbo", "Giải trình ý kiến thẩm định"),
     ("/ky/2021/huyen/065/ket-qua-xa/", "chomoi.noivu", "Chỉ số CCHC năm 2021 của UBND cấp xã"),
