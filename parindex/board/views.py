@@ -29,7 +29,7 @@ LEVEL_DEADLINES = {
 
 def home(request):
     if not request.user.is_authenticated:
-        # the public's first page: the criteria (published results join it with publication)
+        # the public's first page: the criteria; the published results are in the header (Kết quả công bố)
         return redirect("criteria:index")
     period, items = todos(request.user, clock.now())
     scope = permissions.scope_of(request.user)

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
+from parindex.appraisal.models import Appraisal, Stage  # the appraisal's finalized results are the input
 from parindex.audit.services import record
 from parindex.core import clock
 from parindex.core.errors import Conflict, DomainError, NotAllowed
@@ -53,8 +54,6 @@ def district_scope(code: str) -> str:
 
 def commune_results(district: PeriodUnit) -> dict:
     """Every commune of the district, scored, indexed, classified and ranked by the engine."""
-    from parindex.appraisal.models import Appraisal, Stage  # the appraisal's finalized results are the input
-
     communes = list(district.children.filter(kind=UnitKind.COMMUNE).order_by("code"))
     appraisals = {a.assessment.period_unit_id: a for a in Appraisal.objects.filter(
         assessment__period_unit__in=communes).select_related("assessment")}
