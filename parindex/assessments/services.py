@@ -393,7 +393,7 @@ def readiness(assessment: Assessment, step: str, *, actor, at: datetime | None =
             other.append(gettext("Chỉ thủ trưởng %(unit)s được duyệt và nộp bản tự đánh giá") % {"unit": unit.name})
         if assessment.status != Status.AWAITING_APPROVAL:
             other.append(gettext("Chỉ nộp được bản cán bộ đã trình duyệt"))
-        if not assessment.participants.exists():
+        if assessment.pk is None or not assessment.participants.exists():
             other.append(gettext("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp"))
     verdict = period_services.may_act(unit, own_step(unit), at)
     if not verdict.allowed:

@@ -279,8 +279,10 @@ def _confirm(request, unit, assessment, step: str):
         return _back(unit)
     ready = services.readiness(assessment, step, actor=request.user)
     t = services.totals(assessment)
-    library = assessment.evidence.count()
-    linked = ItemEvidence.objects.filter(score__assessment=assessment).values("score").distinct().count()
+    started = assessment.pk is not None  # an unsaved, empty assessment before the officer's first change
+    library = assessment.evidence.count() if started else 0
+    linked = (ItemEvidence.objects.filter(score__assessment=assessment).values("score").distinct().count()
+              if started else 0)
     deadline, extended = period_services.deadline_for(unit, services.own_step(unit))
     summary = [
         (_("Đơn vị"), unit.name),

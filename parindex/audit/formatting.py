@@ -45,6 +45,7 @@ ACTIONS = {
     "appraisal.item_appraised": gettext_lazy("Thẩm định tiêu chí"),
     "appraisal.round1_confirmed": gettext_lazy("Giữ điểm vòng 1 cho các tiêu chí không giải trình"),
     "appraisal.self_scores_accepted": gettext_lazy("Chấp nhận điểm tự chấm"),
+    "appraisal.started": gettext_lazy("Bắt đầu thẩm định"),
     "appraisal.explanation_opened": gettext_lazy("Mở vòng giải trình"),
     "appraisal.final_round_opened": gettext_lazy("Chuyển sang thẩm định cuối"),
     "appraisal.explained": gettext_lazy("Đơn vị giải trình"),
