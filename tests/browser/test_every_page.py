@@ -73,7 +73,6 @@ PAGES = [
     ("/cong-bo/", None, "Kết quả công bố Chỉ số CCHC"),
     ("/cong-bo/2021/", None, "Kết quả công bố Chỉ số CCHC năm 2021"),
     ("/cong-bo/2021/huyen/065/", None, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"),
-    ("/", "hoamuc.canbo", "Việc cần làm"),
 
     # issue 8 (flow): confirmation pages, people and roles, a new period
     ("/ky/2021/don-vi/STP/tu-danh-gia/trinh/", "stp.canbo", "Trình thủ trưởng duyệt"),

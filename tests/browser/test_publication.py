@@ -42,6 +42,7 @@ def test_an_anonymous_visitor_finds_a_districts_results_from_the_header_in_three
         errors = watch_errors(visitor)
         visitor.goto(base + "/")
         expect(visitor.get_by_role("button", name="Đăng xuất")).to_have_count(0)
+        visitor.locator("header.site details.menu summary").click()  # the phone's «Menu» (not a page)
         visitor.locator("header.site nav").get_by_role("link", name="Kết quả công bố").click()    # 1
         expect(visitor.locator("h1")).to_have_text("Kết quả công bố Chỉ số CCHC")
         visitor.get_by_role("link", name="Năm 2021").click()                                       # 2

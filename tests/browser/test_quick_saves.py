@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from parindex.assessments.models import ItemScore
-from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
 from tests.browser.test_self_assessment import HOA_MUC, as_typed, item, log_in, open_sheet
 
 pytestmark = pytest.mark.browser
