@@ -1,0 +1,321 @@
+"""``manage.py import_period DIR``: load an exported period into a database that does not have its year.
+
+Everything is checked before anything is written — the manifest, its format version, the SHA-256
+of every data file and of every evidence file, that the year is absent, that the accounts, unit
+identities and criteria set records already present agree with the export — and a refusal names
+the file or the row. Then one transaction inserts every row (the audit log only gains rows: its
+PostgreSQL trigger refuses UPDATE and DELETE, which the import never issues), and the evidence
+files are written through the storage API and read back against their SHA-256. If anything fails,
+the transaction is rolled back and the files this import wrote are removed.
+
+Rows already present are reused, not overwritten: an account with the same username (its password
+is left as it is), a unit identity with the same key, a criteria set record with the same id and
+SHA-256, an identical role assignment. So a database may hold several imported years.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from parindex.accounts.models import RoleAssignment
+from parindex.assessments.models import Assessment, Evidence
+from parindex.core.errors import DomainError
+from parindex.criteria.models import CriteriaSetRecord
+from parindex.periods.models import Period
+from parindex.units.models import Unit
+
+from .tables import (
+    FILES_DIR,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    TABLES,
+    Table,
+    concrete_fields,
+    from_json,
+    object_type_of,
+)
+
+BATCH = 1000
+
+
+class ImportRefused(DomainError):
+    """The export cannot be loaded; nothing was written."""
+
+
+def _sha256_of(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def read_manifest(directory: Path) -> dict:
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ImportRefused(f"Không thấy {MANIFEST} trong «{directory}»: đây không phải một bản xuất kỳ đánh giá")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"{MANIFEST} không đọc được ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ImportRefused(f"{MANIFEST} không phải của một bản xuất kỳ đánh giá parindex (format ≠ «{FORMAT}»)")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ImportRefused(f"Phiên bản định dạng «{version}» không được hỗ trợ; bản này chỉ nạp phiên bản "
+                            f"{FORMAT_VERSION}")
+    if not isinstance(manifest.get("year"), int):
+        raise ImportRefused(f"{MANIFEST} không ghi năm của kỳ đánh giá")
+    expected = {f"{t.name}.jsonl" for t in TABLES}
+    data_files = manifest.get("data_files")
+    if not isinstance(data_files, dict) or set(data_files) != expected:
+        raise ImportRefused(f"{MANIFEST} phải liệt kê đúng các tệp dữ liệu: {', '.join(sorted(expected))}")
+    if not isinstance(manifest.get("evidence_files"), dict) or not isinstance(manifest.get("counts"), dict):
+        raise ImportRefused(f"{MANIFEST} thiếu danh sách tệp kiểm chứng hoặc số dòng")
+    return manifest
+
+
+def verify_files(directory: Path, manifest: dict) -> None:
+    """Every data file and every evidence file is there and has the SHA-256 the manifest names."""
+    for name, sha in sorted(manifest["data_files"].items()):
+        path = directory / name
+        if not path.is_file():
+            raise ImportRefused(f"Thiếu tệp dữ liệu {name}")
+        if _sha256_of(path) != sha:
+            raise ImportRefused(f"Tệp dữ liệu {name} đã bị thay đổi: SHA-256 không khớp {MANIFEST}")
+    files = directory / FILES_DIR
+    present = {p.name for p in files.iterdir()} if files.is_dir() else set()
+    for sha in sorted(manifest["evidence_files"]):
+        if sha not in present:
+            raise ImportRefused(f"Thiếu tệp kiểm chứng {FILES_DIR}/{sha}")
+        if _sha256_of(files / sha) != sha:
+            raise ImportRefused(f"Tệp kiểm chứng {FILES_DIR}/{sha} đã bị thay đổi: SHA-256 của nội dung không "
+                                f"khớp tên tệp")
+    extra = sorted(present - set(manifest["evidence_files"]))
+    if extra:
+        raise ImportRefused(f"Tệp {FILES_DIR}/{extra[0]} không có trong {MANIFEST}")
+
+
+def _rows(directory: Path, table: Table, manifest: dict) -> Iterator[dict]:
+    """The file's rows, hashed again while read: a file changed after the check fails the import."""
+    name = f"{table.name}.jsonl"
+    sha = hashlib.sha256()
+    count = 0
+    with open(directory / name, "rb") as f:
+        for line in f:
+            sha.update(line)
+            count += 1
+            yield json.loads(line)
+    if sha.hexdigest() != manifest["data_files"][name]:
+        raise ImportRefused(f"Tệp dữ liệu {name} đã bị thay đổi trong khi nạp")
+    if count != manifest["counts"].get(table.name):
+        raise ImportRefused(f"Tệp dữ liệu {name} có {count} dòng, {MANIFEST} ghi {manifest['counts'].get(table.name)}")
+
+
+def check_target(directory: Path, manifest: dict) -> None:
+    """What the database already holds must not clash with the export."""
+    year = manifest["year"]
+    if Period.objects.filter(year=year).exists():
+        raise ImportRefused(f"Cơ sở dữ liệu đã có kỳ đánh giá năm {year}; chỉ nạp được vào nơi chưa có năm này")
+    table = next(t for t in TABLES if t.model is CriteriaSetRecord)
+    for row in _rows(directory, table, manifest):
+        there = CriteriaSetRecord.objects.filter(set_id=row["set_id"]).first()
+        if there is not None and there.sha256 != row["sha256"]:
+            raise ImportRefused(f"Bộ tiêu chí «{row['set_id']}» đã có trong cơ sở dữ liệu với nội dung khác "
+                                f"(SHA-256 {there.sha256[:12]}…, bản xuất {row['sha256'][:12]}…)")
+    table = next(t for t in TABLES if t.model is Unit)
+    kinds = {row["key"]: row["kind"] for row in _rows(directory, table, manifest)}
+    for key, kind in Unit.objects.filter(key__in=list(kinds)).values_list("key", "kind"):
+        if kinds[key] != kind:
+            raise ImportRefused(f"Đơn vị «{key}» đã có trong cơ sở dữ liệu với loại «{kind}», bản xuất ghi "
+                                f"«{kinds[key]}»")
+
+
+class Importer:
+    def __init__(self, directory: Path, manifest: dict):
+        self.directory = directory
+        self.manifest = manifest
+        self.pks: dict[type, dict[object, int]] = {}  # model → {natural key: id in this database}
+        self.written: list[str] = []  # storage names this import created
+        self.snapshots: list[tuple[int, dict]] = []
+
+    # -- rows → objects -------------------------------------------------------------------------
+
+    def _resolve(self, field, value):
+        if value is None:
+            return None
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            return self.pks[field.related_model][key]
+        except KeyError:
+            raise ImportRefused(f"Dòng nhắc tới {field.related_model._meta.label} «{value}» không có trong bản "
+                                f"xuất") from None
+
+    def build(self, table: Table, row: dict):
+        values = {}
+        for field in concrete_fields(table):
+            value = row[field.name]
+            if field.is_relation:
+                values[field.attname] = self._resolve(field, value)
+            else:
+                values[field.attname] = from_json(field, value)
+        return table.model(**values)
+
+    def _existing(self, table: Table, rows: list[dict]) -> dict[object, int]:
+        """Rows the database already has (reused, never overwritten)."""
+        model = table.model
+        if model is get_user_model():
+            return dict(model.objects.filter(username__in=[r["username"] for r in rows])
+                        .values_list("username", "pk"))
+        if model is Unit:
+            return dict(Unit.objects.filter(key__in=[r["key"] for r in rows]).values_list("key", "pk"))
+        if model is CriteriaSetRecord:
+            return dict(CriteriaSetRecord.objects.filter(set_id__in=[r["set_id"] for r in rows])
+                        .values_list("set_id", "pk"))
+        if model is RoleAssignment:
+            found = {}
+            for row in rows:
+                obj = self.build(table, row)
+                same = RoleAssignment.objects.filter(
+                    user_id=obj.user_id, role=obj.role, unit_id=obj.unit_id, agency=obj.agency,
+                    team_district_id=obj.team_district_id, granted_at=obj.granted_at,
+                    revoked_at=obj.revoked_at).first()
+                if same is not None and same.fields == obj.fields:
+                    found[row["ref"]] = same.pk
+            return found
+        return {}
+
+    def _table(self, table: Table) -> None:
+        rows = list(_rows(self.directory, table, self.manifest))
+        keys = self.pks.setdefault(table.model, {})
+        existing = self._existing(table, rows)
+        keys.update(existing)
+        keyed = table.key is not None or table.positional
+        pending = [r for r in rows if not keyed or table.key_of(r) not in existing]
+        self_fk = [f for f in concrete_fields(table) if f.is_relation and f.related_model is table.model]
+        # rows go in in the export's order (so ids keep it); a unit waits for its parent's batch
+        batch: list[dict] = []
+        batch_keys: set = set()
+        deferred: list[dict] = []
+        for row in pending:
+            parents = [self._key(row[f.name]) for f in self_fk if row[f.name] is not None]
+            if any(p in batch_keys for p in parents):
+                self._insert(table, batch, keys)
+                batch, batch_keys = [], set()
+            if any(p not in keys and p not in batch_keys for p in parents):
+                deferred.append(row)  # its parent comes later in the file
+                continue
+            batch.append(row)
+            if self_fk:
+                batch_keys.add(table.key_of(row))
+            if len(batch) >= BATCH:
+                self._insert(table, batch, keys)
+                batch, batch_keys = [], set()
+        if batch:
+            self._insert(table, batch, keys)
+        while deferred:
+            wave = [r for r in deferred if all(r[f.name] is None or self._key(r[f.name]) in keys for f in self_fk)]
+            if not wave:
+                raise ImportRefused(f"Tệp dữ liệu {table.name}.jsonl nhắc tới đơn vị cấp trên không có")
+            self._insert(table, wave, keys)
+            deferred = [r for r in deferred if not any(r is w for w in wave)]
+
+    @staticmethod
+    def _key(value):
+        return tuple(value) if isinstance(value, list) else value
+
+    def _insert(self, table: Table, rows: list[dict], keys: dict) -> None:
+        objs = []
+        for row in rows:
+            if table.name == "evidence" and row["file"]:
+                row = {**row, "file": self._store(row)}
+            if table.name == "audit_entries":
+                row = self._audit_row(row)
+            if table.name == "assessments" and row["snapshot"]:
+                row = {**row, "snapshot": None}  # its evidence ids are written once evidence exists
+            objs.append(self.build(table, row))
+        created = table.model.objects.bulk_create(objs)
+        auto = [f for f in concrete_fields(table) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        for row, obj in zip(rows, created, strict=True):
+            if obj.pk is None:  # pragma: no cover - every supported database returns the new ids
+                raise RuntimeError("bulk_create did not return ids")
+            if table.key is not None or table.positional:
+                keys[table.key_of(row)] = obj.pk
+            if auto:  # auto_now / auto_now_add fields would carry the import's time: keep the export's
+                table.model.objects.filter(pk=obj.pk).update(
+                    **{f.attname: from_json(f, row[f.name]) for f in auto})
+            if table.name == "assessments" and row["snapshot"]:
+                self.snapshots.append((obj.pk, row["snapshot"]))
+
+    def _audit_row(self, row: dict) -> dict:
+        row = dict(row)
+        key = self._key(row.pop("object_key"))
+        model = next((t.model for t in TABLES if object_type_of(t.model) == row["object_type"]), None)
+        if model is None or key not in self.pks.get(model, {}):
+            raise ImportRefused(f"Mục nhật ký «{row['action']}» nhắc tới {row['object_type']} «{key}» không có "
+                                f"trong bản xuất")
+        row["object_id"] = str(self.pks[model][key])
+        return row
+
+    def _store(self, row: dict) -> str:
+        """Write one evidence file through the storage API; verify what was stored."""
+        sha = row["sha256"]
+        if sha not in self.manifest["evidence_files"]:
+            raise ImportRefused(f"Tài liệu kiểm chứng «{row['original_name']}» có SHA-256 {sha} không có trong "
+                                f"{MANIFEST}")
+        data = (self.directory / FILES_DIR / sha).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ImportRefused(f"Tệp kiểm chứng {FILES_DIR}/{sha} đã bị thay đổi trong khi nạp")
+        name = row["file"]
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as f:
+                if hashlib.sha256(f.read()).hexdigest() == sha:
+                    return name  # the same content is already stored under this name
+        stored = default_storage.save(name, ContentFile(data))
+        self.written.append(stored)
+        with default_storage.open(stored, "rb") as f:
+            if hashlib.sha256(f.read()).hexdigest() != sha:
+                raise ImportRefused(f"Kho tệp lưu «{row['original_name']}» sai nội dung (SHA-256 không khớp)")
+        return stored
+
+    def _snapshots(self) -> None:
+        """The frozen sheets name their evidence by the export's ref: write this database's ids."""
+        refs = self.pks[Evidence]
+        for pk, snapshot in self.snapshots:
+            for item in snapshot.get("items", {}).values():
+                for e in item.get("evidence", []):
+                    e["id"] = refs.get(e.get("id"))
+            Assessment.objects.filter(pk=pk).update(snapshot=snapshot)
+
+    def run(self) -> None:
+        for table in TABLES:
+            self._table(table)
+        self._snapshots()
+
+
+def import_period(directory: Path) -> dict:
+    """Check everything, then load the period in one transaction; returns the manifest."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    verify_files(directory, manifest)
+    check_target(directory, manifest)
+    importer = Importer(directory, manifest)
+    try:
+        with transaction.atomic():
+            if Period.objects.filter(year=manifest["year"]).exists():  # created since the check
+                raise ImportRefused(f"Cơ sở dữ liệu đã có kỳ đánh giá năm {manifest['year']}")
+            importer.run()
+    except BaseException:
+        for name in importer.written:  # the rows are rolled back; so are the files
+            default_storage.delete(name)
+        raise
+    return manifest
