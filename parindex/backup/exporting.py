@@ -163,10 +163,14 @@ class Exporter:
             return
         target = self.out / FILES_DIR / evidence.sha256
         sha = hashlib.sha256()
-        with default_storage.open(evidence.file.name, "rb") as src, open(target, "wb") as dst:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                sha.update(chunk)
-                dst.write(chunk)
+        try:
+            with default_storage.open(evidence.file.name, "rb") as src, open(target, "wb") as dst:
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    sha.update(chunk)
+                    dst.write(chunk)
+        except OSError as exc:
+            raise DomainError(f"Không đọc được tệp «{evidence.original_name}» ({evidence.file.name}) trong kho "
+                              f"lưu trữ: {exc}; không sao lưu") from exc
         os.chmod(target, 0o600)
         if sha.hexdigest() != evidence.sha256:
             raise DomainError(f"Tệp «{evidence.original_name}» ({evidence.file.name}) trong kho lưu trữ không khớp "

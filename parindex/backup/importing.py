@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from parindex.accounts.models import RoleAssignment
 from parindex.assessments.models import Assessment, Evidence
@@ -45,6 +46,7 @@ from .tables import (
 )
 
 BATCH = 1000
+STORAGE_NAME = re.compile(r"evidence/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4}")  # assessments.files.storage_name
 
 
 class ImportRefused(DomainError):
@@ -147,6 +149,7 @@ class Importer:
         self.pks: dict[type, dict[object, int]] = {}  # model → {natural key: id in this database}
         self.written: list[str] = []  # storage names this import created
         self.snapshots: list[tuple[int, dict]] = []
+        self.current = ""  # the table being read, for the message when a row is unusable
 
     # -- rows → objects -------------------------------------------------------------------------
 
@@ -195,6 +198,7 @@ class Importer:
         return {}
 
     def _table(self, table: Table) -> None:
+        self.current = table.name
         rows = list(_rows(self.directory, table, self.manifest))
         keys = self.pks.setdefault(table.model, {})
         existing = self._existing(table, rows)
@@ -276,6 +280,8 @@ class Importer:
         if hashlib.sha256(data).hexdigest() != sha:
             raise ImportRefused(f"Tệp kiểm chứng {FILES_DIR}/{sha} đã bị thay đổi trong khi nạp")
         name = row["file"]
+        if not STORAGE_NAME.fullmatch(name) or sha not in name:
+            raise ImportRefused(f"Tài liệu kiểm chứng «{row['original_name']}» có tên lưu trữ «{name}» không hợp lệ")
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as f:
                 if hashlib.sha256(f.read()).hexdigest() == sha:
@@ -307,15 +313,24 @@ def import_period(directory: Path) -> dict:
     directory = Path(directory)
     manifest = read_manifest(directory)
     verify_files(directory, manifest)
-    check_target(directory, manifest)
     importer = Importer(directory, manifest)
     try:
+        check_target(directory, manifest)
         with transaction.atomic():
             if Period.objects.filter(year=manifest["year"]).exists():  # created since the check
                 raise ImportRefused(f"Cơ sở dữ liệu đã có kỳ đánh giá năm {manifest['year']}")
             importer.run()
+    except (KeyError, ValueError, TypeError, AttributeError, DatabaseError) as exc:
+        _remove(importer.written)
+        where = f"Tệp dữ liệu {importer.current}.jsonl" if importer.current else "Bản xuất"
+        raise ImportRefused(f"{where} có dòng không dùng được ({type(exc).__name__}: {exc}); không nạp gì") from exc
     except BaseException:
-        for name in importer.written:  # the rows are rolled back; so are the files
-            default_storage.delete(name)
+        _remove(importer.written)
         raise
     return manifest
+
+
+def _remove(names: list[str]) -> None:
+    """The rows are rolled back; so are the files this import wrote."""
+    for name in names:
+        default_storage.delete(name)

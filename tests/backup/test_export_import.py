@@ -254,3 +254,45 @@ def test_a_period_restored_beside_another_year_keeps_its_links(exported, db):
     someone.refresh_from_db()
     assert someone.check_password("another-password-2022")  # an account already there is not overwritten
     assert other.units.count() == Period.objects.get(year=YEAR).units.count()
+
+
+# -- a forged export (data edited and the manifest's hashes rewritten to match) -------------------
+
+def _forge(copy: Path, name: str, edit) -> None:
+    import hashlib
+
+    path = copy / name
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in edit(lines)), encoding="utf-8")
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["data_files"][name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_a_forged_row_without_its_fields_is_refused_naming_its_file(exported, db, media, tmp_path):
+    copy = _copy(exported[0], tmp_path)
+    _forge(copy, "item_scores.jsonl", lambda rows: [{"assessment": rows[0]["assessment"]}, *rows[1:]])
+    _refused(copy, media, "Tệp dữ liệu item_scores.jsonl có dòng không dùng được")
+
+
+def test_a_forged_storage_name_cannot_leave_the_evidence_folder(exported, db, media, tmp_path):
+    copy = _copy(exported[0], tmp_path)
+
+    def escape(rows):
+        first = next(r for r in rows if r["file"])
+        return [{**r, "file": "../../outside.pdf"} if r is first else r for r in rows]
+
+    _forge(copy, "evidence.jsonl", escape)
+    _refused(copy, media, "có tên lưu trữ «../../outside.pdf» không hợp lệ")
+    assert not (media.parent / "outside.pdf").exists()
+
+
+def test_an_export_refuses_when_an_evidence_file_is_gone_from_the_storage(exported, db, media, tmp_path):
+    from parindex.core.errors import DomainError
+
+    import_period(exported[0])
+    gone = Evidence.objects.exclude(file="").first()
+    default_storage.delete(gone.file.name)
+    with pytest.raises(DomainError, match=f"Không đọc được tệp «{gone.original_name}»"):
+        export_period(YEAR, tmp_path / "broken")
+    assert not (tmp_path / "broken").exists() and not list(tmp_path.glob(".broken*"))
