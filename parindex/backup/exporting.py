@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.accounts.models import RoleAssignment
 from parindex.appraisal.models import Appraisal, ExplanationEvidence, ItemAppraisal
@@ -169,12 +170,14 @@ class Exporter:
                     sha.update(chunk)
                     dst.write(chunk)
         except OSError as exc:
-            raise DomainError(f"Không đọc được tệp «{evidence.original_name}» ({evidence.file.name}) trong kho "
-                              f"lưu trữ: {exc}; không sao lưu") from exc
+            raise DomainError(_("Không đọc được tệp «%(name)s» (%(stored)s) trong kho lưu trữ: %(error)s; "
+                                "không sao lưu")
+                              % {"name": evidence.original_name, "stored": evidence.file.name, "error": exc}) from exc
         os.chmod(target, 0o600)
         if sha.hexdigest() != evidence.sha256:
-            raise DomainError(f"Tệp «{evidence.original_name}» ({evidence.file.name}) trong kho lưu trữ không khớp "
-                              f"SHA-256 đã ghi ({evidence.sha256}); kho tệp đã bị sửa hoặc hỏng, không sao lưu")
+            raise DomainError(_("Tệp «%(name)s» (%(stored)s) trong kho lưu trữ không khớp SHA-256 đã ghi "
+                                "(%(sha)s); kho tệp đã bị sửa hoặc hỏng, không sao lưu")
+                              % {"name": evidence.original_name, "stored": evidence.file.name, "sha": evidence.sha256})
         self.files[evidence.sha256] = target.stat().st_size
 
     def _users_and_audit(self) -> None:
@@ -236,10 +239,11 @@ def export_period(year: int, directory: Path) -> dict:
     that looks like a backup."""
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        raise DomainError(f"Thư mục «{directory}» đã có dữ liệu; hãy chọn một thư mục mới hoặc rỗng")
+        raise DomainError(_("Thư mục «%(directory)s» đã có dữ liệu; hãy chọn một thư mục mới hoặc rỗng")
+                          % {"directory": directory})
     period = Period.objects.filter(year=year).first()
     if period is None:
-        raise DomainError(f"Không có kỳ đánh giá năm {year}")
+        raise DomainError(_("Không có kỳ đánh giá năm %(year)s") % {"year": year})
     work = directory.with_name(f".{directory.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(mode=0o700, parents=True)

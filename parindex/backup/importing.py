@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from parindex.accounts.models import RoleAssignment
 from parindex.assessments.models import Assessment, Evidence
@@ -64,25 +65,29 @@ def _sha256_of(path: Path) -> str:
 def read_manifest(directory: Path) -> dict:
     path = directory / MANIFEST
     if not path.is_file():
-        raise ImportRefused(f"Không thấy {MANIFEST} trong «{directory}»: đây không phải một bản xuất kỳ đánh giá")
+        raise ImportRefused(_("Không thấy %(manifest)s trong «%(directory)s»: đây không phải một bản xuất kỳ đánh giá")
+                            % {"manifest": MANIFEST, "directory": directory})
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ImportRefused(f"{MANIFEST} không đọc được ({exc})") from None
+        raise ImportRefused(_("%(manifest)s không đọc được (%(error)s)")
+                            % {"manifest": MANIFEST, "error": exc}) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ImportRefused(f"{MANIFEST} không phải của một bản xuất kỳ đánh giá parindex (format ≠ «{FORMAT}»)")
+        raise ImportRefused(_("%(manifest)s không phải của một bản xuất kỳ đánh giá parindex (format ≠ «%(format)s»)")
+                            % {"manifest": MANIFEST, "format": FORMAT})
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise ImportRefused(f"Phiên bản định dạng «{version}» không được hỗ trợ; bản này chỉ nạp phiên bản "
-                            f"{FORMAT_VERSION}")
+        raise ImportRefused(_("Phiên bản định dạng «%(version)s» không được hỗ trợ; bản này chỉ nạp phiên bản "
+                              "%(supported)s") % {"version": version, "supported": FORMAT_VERSION})
     if not isinstance(manifest.get("year"), int):
-        raise ImportRefused(f"{MANIFEST} không ghi năm của kỳ đánh giá")
+        raise ImportRefused(_("%(manifest)s không ghi năm của kỳ đánh giá") % {"manifest": MANIFEST})
     expected = {f"{t.name}.jsonl" for t in TABLES}
     data_files = manifest.get("data_files")
     if not isinstance(data_files, dict) or set(data_files) != expected:
-        raise ImportRefused(f"{MANIFEST} phải liệt kê đúng các tệp dữ liệu: {', '.join(sorted(expected))}")
+        raise ImportRefused(_("%(manifest)s phải liệt kê đúng các tệp dữ liệu: %(files)s")
+                            % {"manifest": MANIFEST, "files": ", ".join(sorted(expected))})
     if not isinstance(manifest.get("evidence_files"), dict) or not isinstance(manifest.get("counts"), dict):
-        raise ImportRefused(f"{MANIFEST} thiếu danh sách tệp kiểm chứng hoặc số dòng")
+        raise ImportRefused(_("%(manifest)s thiếu danh sách tệp kiểm chứng hoặc số dòng") % {"manifest": MANIFEST})
     return manifest
 
 
@@ -91,20 +96,22 @@ def verify_files(directory: Path, manifest: dict) -> None:
     for name, sha in sorted(manifest["data_files"].items()):
         path = directory / name
         if not path.is_file():
-            raise ImportRefused(f"Thiếu tệp dữ liệu {name}")
+            raise ImportRefused(_("Thiếu tệp dữ liệu %(name)s") % {"name": name})
         if _sha256_of(path) != sha:
-            raise ImportRefused(f"Tệp dữ liệu {name} đã bị thay đổi: SHA-256 không khớp {MANIFEST}")
+            raise ImportRefused(_("Tệp dữ liệu %(name)s đã bị thay đổi: SHA-256 không khớp %(manifest)s")
+                                % {"name": name, "manifest": MANIFEST})
     files = directory / FILES_DIR
     present = {p.name for p in files.iterdir()} if files.is_dir() else set()
     for sha in sorted(manifest["evidence_files"]):
         if sha not in present:
-            raise ImportRefused(f"Thiếu tệp kiểm chứng {FILES_DIR}/{sha}")
+            raise ImportRefused(_("Thiếu tệp kiểm chứng %(name)s") % {"name": f"{FILES_DIR}/{sha}"})
         if _sha256_of(files / sha) != sha:
-            raise ImportRefused(f"Tệp kiểm chứng {FILES_DIR}/{sha} đã bị thay đổi: SHA-256 của nội dung không "
-                                f"khớp tên tệp")
+            raise ImportRefused(_("Tệp kiểm chứng %(name)s đã bị thay đổi: SHA-256 của nội dung không khớp tên tệp")
+                                % {"name": f"{FILES_DIR}/{sha}"})
     extra = sorted(present - set(manifest["evidence_files"]))
     if extra:
-        raise ImportRefused(f"Tệp {FILES_DIR}/{extra[0]} không có trong {MANIFEST}")
+        raise ImportRefused(_("Tệp %(name)s không có trong %(manifest)s")
+                            % {"name": f"{FILES_DIR}/{extra[0]}", "manifest": MANIFEST})
 
 
 def _rows(directory: Path, table: Table, manifest: dict) -> Iterator[dict]:
@@ -118,28 +125,35 @@ def _rows(directory: Path, table: Table, manifest: dict) -> Iterator[dict]:
             count += 1
             yield json.loads(line)
     if sha.hexdigest() != manifest["data_files"][name]:
-        raise ImportRefused(f"Tệp dữ liệu {name} đã bị thay đổi trong khi nạp")
+        raise ImportRefused(_("Tệp dữ liệu %(name)s đã bị thay đổi trong khi nạp") % {"name": name})
     if count != manifest["counts"].get(table.name):
-        raise ImportRefused(f"Tệp dữ liệu {name} có {count} dòng, {MANIFEST} ghi {manifest['counts'].get(table.name)}")
+        raise ImportRefused(_("Tệp dữ liệu %(name)s có %(count)s dòng, %(manifest)s ghi %(expected)s") % {
+            "name": name, "count": count, "manifest": MANIFEST, "expected": manifest["counts"].get(table.name)})
+
+
+def _year_exists(year: int) -> ImportRefused:
+    return ImportRefused(_("Cơ sở dữ liệu đã có kỳ đánh giá năm %(year)s; chỉ nạp được vào nơi chưa có năm này")
+                         % {"year": year})
 
 
 def check_target(directory: Path, manifest: dict) -> None:
     """What the database already holds must not clash with the export."""
     year = manifest["year"]
     if Period.objects.filter(year=year).exists():
-        raise ImportRefused(f"Cơ sở dữ liệu đã có kỳ đánh giá năm {year}; chỉ nạp được vào nơi chưa có năm này")
+        raise _year_exists(year)
     table = next(t for t in TABLES if t.model is CriteriaSetRecord)
     for row in _rows(directory, table, manifest):
         there = CriteriaSetRecord.objects.filter(set_id=row["set_id"]).first()
         if there is not None and there.sha256 != row["sha256"]:
-            raise ImportRefused(f"Bộ tiêu chí «{row['set_id']}» đã có trong cơ sở dữ liệu với nội dung khác "
-                                f"(SHA-256 {there.sha256[:12]}…, bản xuất {row['sha256'][:12]}…)")
+            raise ImportRefused(_("Bộ tiêu chí «%(set)s» đã có trong cơ sở dữ liệu với nội dung khác (SHA-256 "
+                                  "%(there)s…, bản xuất %(export)s…)")
+                                % {"set": row["set_id"], "there": there.sha256[:12], "export": row["sha256"][:12]})
     table = next(t for t in TABLES if t.model is Unit)
     kinds = {row["key"]: row["kind"] for row in _rows(directory, table, manifest)}
     for key, kind in Unit.objects.filter(key__in=list(kinds)).values_list("key", "kind"):
         if kinds[key] != kind:
-            raise ImportRefused(f"Đơn vị «{key}» đã có trong cơ sở dữ liệu với loại «{kind}», bản xuất ghi "
-                                f"«{kinds[key]}»")
+            raise ImportRefused(_("Đơn vị «%(key)s» đã có trong cơ sở dữ liệu với loại «%(kind)s», bản xuất ghi "
+                                  "«%(export)s»") % {"key": key, "kind": kind, "export": kinds[key]})
 
 
 class Importer:
@@ -160,8 +174,8 @@ class Importer:
         try:
             return self.pks[field.related_model][key]
         except KeyError:
-            raise ImportRefused(f"Dòng nhắc tới {field.related_model._meta.label} «{value}» không có trong bản "
-                                f"xuất") from None
+            raise ImportRefused(_("Dòng nhắc tới %(model)s «%(key)s» không có trong bản xuất")
+                                % {"model": field.related_model._meta.label, "key": value}) from None
 
     def build(self, table: Table, row: dict):
         values = {}
@@ -229,7 +243,8 @@ class Importer:
         while deferred:
             wave = [r for r in deferred if all(r[f.name] is None or self._key(r[f.name]) in keys for f in self_fk)]
             if not wave:
-                raise ImportRefused(f"Tệp dữ liệu {table.name}.jsonl nhắc tới đơn vị cấp trên không có")
+                raise ImportRefused(_("Tệp dữ liệu %(name)s nhắc tới đơn vị cấp trên không có")
+                                    % {"name": f"{table.name}.jsonl"})
             self._insert(table, wave, keys)
             deferred = [r for r in deferred if not any(r is w for w in wave)]
 
@@ -265,8 +280,8 @@ class Importer:
         key = self._key(row.pop("object_key"))
         model = next((t.model for t in TABLES if object_type_of(t.model) == row["object_type"]), None)
         if model is None or key not in self.pks.get(model, {}):
-            raise ImportRefused(f"Mục nhật ký «{row['action']}» nhắc tới {row['object_type']} «{key}» không có "
-                                f"trong bản xuất")
+            raise ImportRefused(_("Mục nhật ký «%(action)s» nhắc tới %(type)s «%(key)s» không có trong bản xuất")
+                                % {"action": row["action"], "type": row["object_type"], "key": key})
         row["object_id"] = str(self.pks[model][key])
         return row
 
@@ -274,14 +289,16 @@ class Importer:
         """Write one evidence file through the storage API; verify what was stored."""
         sha = row["sha256"]
         if sha not in self.manifest["evidence_files"]:
-            raise ImportRefused(f"Tài liệu kiểm chứng «{row['original_name']}» có SHA-256 {sha} không có trong "
-                                f"{MANIFEST}")
+            raise ImportRefused(_("Tài liệu kiểm chứng «%(name)s» có SHA-256 %(sha)s không có trong %(manifest)s")
+                                % {"name": row["original_name"], "sha": sha, "manifest": MANIFEST})
         data = (self.directory / FILES_DIR / sha).read_bytes()
         if hashlib.sha256(data).hexdigest() != sha:
-            raise ImportRefused(f"Tệp kiểm chứng {FILES_DIR}/{sha} đã bị thay đổi trong khi nạp")
+            raise ImportRefused(_("Tệp kiểm chứng %(name)s đã bị thay đổi trong khi nạp")
+                                % {"name": f"{FILES_DIR}/{sha}"})
         name = row["file"]
         if not STORAGE_NAME.fullmatch(name) or sha not in name:
-            raise ImportRefused(f"Tài liệu kiểm chứng «{row['original_name']}» có tên lưu trữ «{name}» không hợp lệ")
+            raise ImportRefused(_("Tài liệu kiểm chứng «%(name)s» có tên lưu trữ «%(stored)s» không hợp lệ")
+                                % {"name": row["original_name"], "stored": name})
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as f:
                 if hashlib.sha256(f.read()).hexdigest() == sha:
@@ -290,7 +307,8 @@ class Importer:
         self.written.append(stored)
         with default_storage.open(stored, "rb") as f:
             if hashlib.sha256(f.read()).hexdigest() != sha:
-                raise ImportRefused(f"Kho tệp lưu «{row['original_name']}» sai nội dung (SHA-256 không khớp)")
+                raise ImportRefused(_("Kho tệp lưu «%(name)s» sai nội dung (SHA-256 không khớp)")
+                                    % {"name": row["original_name"]})
         return stored
 
     def _snapshots(self) -> None:
@@ -318,12 +336,13 @@ def import_period(directory: Path) -> dict:
         check_target(directory, manifest)
         with transaction.atomic():
             if Period.objects.filter(year=manifest["year"]).exists():  # created since the check
-                raise ImportRefused(f"Cơ sở dữ liệu đã có kỳ đánh giá năm {manifest['year']}")
+                raise _year_exists(manifest["year"])
             importer.run()
     except (KeyError, ValueError, TypeError, AttributeError, DatabaseError) as exc:
         _remove(importer.written)
-        where = f"Tệp dữ liệu {importer.current}.jsonl" if importer.current else "Bản xuất"
-        raise ImportRefused(f"{where} có dòng không dùng được ({type(exc).__name__}: {exc}); không nạp gì") from exc
+        where = f"{importer.current}.jsonl" if importer.current else MANIFEST
+        raise ImportRefused(_("Tệp dữ liệu %(name)s có dòng không dùng được (%(error)s); không nạp gì")
+                            % {"name": where, "error": f"{type(exc).__name__}: {exc}"}) from exc
     except BaseException:
         _remove(importer.written)
         raise

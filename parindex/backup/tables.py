@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext as _
 
 from parindex.accounts.models import RoleAssignment
 from parindex.appraisal.models import Appraisal, Assignment, ExplanationEvidence, ItemAppraisal, Team
@@ -123,4 +124,4 @@ def object_type_of(model: type[models.Model]) -> str:
 def summary(manifest: dict) -> list[str]:
     """What the commands print: the rows of each table and the number of evidence files."""
     lines = [f"  {name}: {count}" for name, count in manifest["counts"].items()]
-    return [*lines, f"  tệp kiểm chứng: {len(manifest['evidence_files'])}"]
+    return [*lines, "  " + _("tệp kiểm chứng: %(count)s") % {"count": len(manifest["evidence_files"])}]

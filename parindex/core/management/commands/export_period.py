@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from parindex.backup.exporting import export_period
 from parindex.backup.tables import summary
@@ -20,6 +21,6 @@ class Command(BaseCommand):
             manifest = export_period(year, directory)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"Đã xuất kỳ đánh giá {year} vào {directory}:")
+        self.stdout.write(_("Đã xuất kỳ đánh giá %(year)s vào %(directory)s:") % {"year": year, "directory": directory})
         for line in summary(manifest):
             self.stdout.write(line)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from parindex.backup.importing import import_period
 from parindex.backup.tables import summary
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             manifest = import_period(directory)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"Đã nạp kỳ đánh giá {manifest['year']} từ {directory}:")
+        self.stdout.write(_("Đã nạp kỳ đánh giá %(year)s từ %(directory)s:")
+                          % {"year": manifest["year"], "directory": directory})
         for line in summary(manifest):
             self.stdout.write(line)
