@@ -88,12 +88,33 @@ def exported(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             load_criteria_files()
             demo.setup(NOW)
+            _rows_the_demo_lacks()
             before = picture()
             export_period(YEAR, root / "export")
         finally:
             clock.freeze(None)
             call_command("flush", interactive=False, verbosity=0)
     return root / "export", before
+
+
+def _rows_the_demo_lacks() -> None:
+    """An extension, an agency assignment and evidence added in an explanation round, so every
+    table of the export has rows."""
+    from datetime import timedelta
+
+    from parindex.appraisal.models import ExplanationEvidence, ItemAppraisal
+    from parindex.appraisal.teams import change_assignment
+    from parindex.periods.services import grant_extension
+
+    period = Period.objects.get(year=YEAR)
+    user = get_user_model().objects.get
+    grant_extension(period.units.get(code="02098"), "commune_self", NOW + timedelta(days=30),
+                    "Mất điện kéo dài tại trụ sở", actor=user(username="chomoi.noivu"))
+    change_assignment(period, "commune", "g", "PTCKH", actor=user(username="snv.dieuphoi"))
+    row = ItemAppraisal.objects.filter(appraisal__assessment__period_unit__parent__code="062").order_by("pk")[3]
+    evidence = row.appraisal.assessment.evidence.exclude(file="").get()
+    ExplanationEvidence.objects.create(item=row, evidence=evidence, location="Trang 2",
+                                       added_by=user(username=f"xa{row.appraisal.assessment.period_unit.code}.canbo"))
 
 
 def _storages():
@@ -113,6 +134,7 @@ def test_a_restored_period_gives_the_same_results_snapshots_files_and_log(export
     for part in before:
         assert after[part] == before[part], part
     assert before["publications"] and before["files"] and before["engine"]["062"]["complete"]
+    assert all(before["counts"].values()), before["counts"]  # every table of the export was exercised
     assert len(before["audit"]) == before["counts"]["audit_entries"] > 4000
     # the files went through the storage API into this test's own media folder
     assert any(media.rglob("*.pdf"))
