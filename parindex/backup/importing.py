@@ -47,6 +47,7 @@ from .tables import (
 )
 
 BATCH = 1000
+REUSED = {get_user_model(), Unit, CriteriaSetRecord, RoleAssignment}  # rows a database may already hold
 STORAGE_NAME = re.compile(r"evidence/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z]{3,4}")  # assessments.files.storage_name
 
 
@@ -213,13 +214,23 @@ class Importer:
 
     def _table(self, table: Table) -> None:
         self.current = table.name
-        rows = list(_rows(self.directory, table, self.manifest))
         keys = self.pks.setdefault(table.model, {})
+        self_fk = [f for f in concrete_fields(table) if f.is_relation and f.related_model is table.model]
+        if table.model not in REUSED and not self_fk:  # the large tables: streamed, a batch at a time
+            batch = []
+            for row in _rows(self.directory, table, self.manifest):
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    self._insert(table, batch, keys)
+                    batch = []
+            if batch:
+                self._insert(table, batch, keys)
+            return
+        rows = list(_rows(self.directory, table, self.manifest))
         existing = self._existing(table, rows)
         keys.update(existing)
         keyed = table.key is not None or table.positional
         pending = [r for r in rows if not keyed or table.key_of(r) not in existing]
-        self_fk = [f for f in concrete_fields(table) if f.is_relation and f.related_model is table.model]
         # rows go in in the export's order (so ids keep it); a unit waits for its parent's batch
         batch: list[dict] = []
         batch_keys: set = set()
