@@ -257,7 +257,8 @@ class Importer:
                 raise ImportRefused(_("Tệp dữ liệu %(name)s nhắc tới đơn vị cấp trên không có")
                                     % {"name": f"{table.name}.jsonl"})
             self._insert(table, wave, keys)
-            deferred = [r for r in deferred if not any(r is w for w in wave)]
+            placed = {id(r) for r in wave}
+            deferred = [r for r in deferred if id(r) not in placed]
 
     @staticmethod
     def _key(value):

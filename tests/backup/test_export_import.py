@@ -318,3 +318,10 @@ def test_an_export_refuses_when_an_evidence_file_is_gone_from_the_storage(export
     with pytest.raises(DomainError, match=f"Không đọc được tệp «{gone.original_name}»"):
         export_period(YEAR, tmp_path / "broken")
     assert not (tmp_path / "broken").exists() and not list(tmp_path.glob(".broken*"))
+
+
+def test_units_listed_before_their_parent_still_find_it(exported, db, tmp_path):
+    copy = _copy(exported[0], tmp_path)
+    _forge(copy, "period_units.jsonl", lambda rows: list(reversed(rows)))  # communes first, the province last
+    import_period(copy)
+    assert picture()["states"] == exported[1]["states"]
