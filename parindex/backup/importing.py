@@ -10,7 +10,7 @@ the transaction is rolled back and the files this import wrote are removed.
 
 Rows already present are reused, not overwritten: an account with the same username (its password
 is left as it is), a unit identity with the same key, a criteria set record with the same id and
-SHA-256, an identical role assignment. So a database may hold several imported years.
+SHA-256, an active role of the same scope. So a database may hold several imported years.
 """
 
 from __future__ import annotations
@@ -203,12 +203,15 @@ class Importer:
             found = {}
             for row in rows:
                 obj = self.build(table, row)
-                same = RoleAssignment.objects.filter(
+                scope = RoleAssignment.objects.filter(
                     user_id=obj.user_id, role=obj.role, unit_id=obj.unit_id, agency=obj.agency,
-                    team_district_id=obj.team_district_id, granted_at=obj.granted_at,
-                    revoked_at=obj.revoked_at).first()
-                if same is not None and same.fields == obj.fields:
-                    found[row["ref"]] = same.pk
+                    team_district_id=obj.team_district_id)
+                # the same active role is one role, whenever granted; a revoked one is history, kept as it was
+                same = scope.filter(revoked_at__isnull=True) if obj.revoked_at is None else scope.filter(
+                    granted_at=obj.granted_at, revoked_at=obj.revoked_at)
+                match = next((r for r in same if r.fields == obj.fields), None)
+                if match is not None:
+                    found[row["ref"]] = match.pk
             return found
         return {}
 

@@ -275,6 +275,7 @@ def test_a_period_restored_beside_another_year_keeps_its_links(exported, db):
         assert after[part] == before[part], part
     someone.refresh_from_db()
     assert someone.check_password("another-password-2022")  # an account already there is not overwritten
+    assert someone.role_assignments.active().filter(role=Role.PROVINCE_COORDINATOR).count() == 1  # one role, not two
     assert other.units.count() == Period.objects.get(year=YEAR).units.count()
 
 
