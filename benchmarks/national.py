@@ -66,8 +66,13 @@ def grow(period, departments_and_districts: int, communes: int) -> dict[str, int
 
 
 def _units(period, plan, parent_of, now) -> list:
+    """Bulk-create the planned units, numbered after the synthetic units already there (``grow`` may be
+    called again to grow further)."""
     from parindex.units.models import PeriodUnit, Unit
 
+    after = {prefix: PeriodUnit.objects.filter(period=period, code__startswith=prefix).count()
+             for prefix in {prefix for _kind, prefix, _label, _n in plan}}
+    plan = [(kind, prefix, label, n + after[prefix]) for kind, prefix, label, n in plan]
     identities = Unit.objects.bulk_create(Unit(key=f"bench:{prefix}{n:05d}", kind=kind)
                                           for kind, prefix, _label, n in plan)
     return PeriodUnit.objects.bulk_create(
