@@ -39,7 +39,7 @@ from parindex.board.paging import paginate
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.forms import DateTimeLocalInput
-from parindex.periods.models import Period
+from parindex.periods.models import Period, PeriodCriteriaSet
 from parindex.periods.services import deadline_for, may_act
 from parindex.periods.timeline import AppraisalStep, appraisal_step, format_instant
 from parindex.rulebook.numbers import format_vi
@@ -138,9 +138,11 @@ def unit_list(request, year: int):
         raise PermissionDenied(_("Bạn không thuộc tổ thẩm định nào và không phải điều phối viên"))
     submitted = (permissions.appraisable_units(request.user, period)
                  .filter(assessment__status=AssessmentStatus.SUBMITTED))
-    page = paginate(request, submitted.select_related("parent", "assessment__criteria_set", "assessment__appraisal")
+    page = paginate(request, submitted.select_related("parent", "assessment__appraisal")
                     .defer("assessment__snapshot").order_by("kind", "code"))
     units = list(page.object_list)  # the rows below are computed for this page only
+    # the page's criteria sets (at most one per kind) once, not their YAML text on every row
+    sets = PeriodCriteriaSet.objects.in_bulk({u.assessment.criteria_set_id for u in units})
     started = [a.pk for a in (getattr(u.assessment, "appraisal", None) for u in units) if a is not None]
     rows_of: dict[int, list[tuple[str, str, Decimal | None, Decimal | None]]] = {}
     for appraisal_id, code, agency, r1, final in (ItemAppraisal.objects.filter(appraisal_id__in=started)
@@ -153,7 +155,7 @@ def unit_list(request, year: int):
     rows = []
     for unit in units:
         assessment = unit.assessment
-        cset = assessment.criteria_set.parsed()
+        cset = sets[assessment.criteria_set_id].parsed()
         appraisal = getattr(assessment, "appraisal", None)
         if appraisal is not None:
             items = rows_of.get(appraisal.pk, [])

@@ -54,8 +54,26 @@ def row_for(unit: PeriodUnit, now: datetime) -> Row:
     return Row(unit, deadline, extended, format_instant(deadline), left, overdue, done)
 
 
-def rows(units, now: datetime) -> list[Row]:
-    return [row_for(u, now) for u in units]
+@dataclass
+class BoardRow:
+    """A board line with its texts ready: a page of 200 lines renders without a lookup or a translation
+    per line (the labels are translated once per page)."""
+
+    row: Row
+    url: str
+    state_label: str
+    where: str  # the commune's district, or the unit's kind
+
+
+def rows(units, now: datetime, url_prefix: str = "") -> list[BoardRow]:
+    """``url_prefix`` + code + "/" is each unit's card (``board:unit``)."""
+    states = {value: str(label) for value, label in WorkState.choices}
+    kinds = {value: str(label) for value, label in UnitKind.choices}
+    out = []
+    for unit in units:
+        where = unit.parent.name if unit.kind == UnitKind.COMMUNE and unit.parent_id else kinds.get(unit.kind, "")
+        out.append(BoardRow(row_for(unit, now), f"{url_prefix}{unit.code}/", states.get(unit.state, unit.state), where))
+    return out
 
 
 def state_counts(units) -> list[tuple[str, str, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -129,7 +129,11 @@ def next_steps(user, period: Period, s, now: datetime) -> list[Todo]:
     items: list[Todo] = []
     for team in Team.objects.filter(period=period, lead=user).select_related("district"):
         due = format_instant(period.district_publish_due if team.district_id else period.appraisal_end)
-        for a in _open_appraisals(period, _units_of_team(team.district)):
+        # only the appraisals with a next step, chosen by the database (the loop below names the step)
+        ready = (Q(total__gt=0, stage=Stage.ROUND1, round1=F("total"))
+                 | Q(total__gt=0, stage=Stage.FINAL, final=F("total"))
+                 | Q(stage=Stage.EXPLANATION, explanation_until__lte=now))
+        for a in _open_appraisals(period, _units_of_team(team.district)).filter(ready):
             unit = a.assessment.period_unit
             url = reverse("appraisal:unit", args=[year, unit.code])
             closed = a.stage == Stage.EXPLANATION and a.explanation_until and a.explanation_until <= now
@@ -150,7 +154,7 @@ def next_steps(user, period: Period, s, now: datetime) -> list[Todo]:
                               assessment__period_unit__parent__unit_id__in=s.districts),
                             format_instant(period.district_publish_due)))
     for units, due in coordinated:
-        for a in _open_appraisals(period, units & Q(stage=Stage.ROUND1)):
+        for a in _open_appraisals(period, units & Q(stage=Stage.ROUND1)).filter(total__gt=0, round1=F("total")):
             if a.total and a.round1 == a.total:
                 unit = a.assessment.period_unit
                 items.append(Todo("coordinator", _("Vòng 1 của %(u)s đã xong: mở vòng giải trình") % {"u": unit.name},

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from parindex.accounts import permissions
 from parindex.core import clock
@@ -87,7 +88,8 @@ def board(request, year: int, level: str):
     if overdue_only:
         units = status.with_deadline(units, period).filter(status.overdue_q(now))
     page = paginate(request, units, BOARD_PER_PAGE)
-    rows = status.rows(prefetch_related_objects_of(page), now)
+    card = reverse("board:unit", args=[year, "CODE"]).removesuffix("CODE/")
+    rows = status.rows(prefetch_related_objects_of(page), now, card)
     deadlines = [
         {"label": FIELDS[name], "when": format_instant(getattr(period, name)),
          "left": status.describe_left(getattr(period, name) - now)}
