@@ -30,6 +30,10 @@ class AccountForm(forms.Form):
                                                "max_length": _("Mật khẩu tối đa 128 ký tự")})
 
 
+# Above this many units, the grant form asks for a unit's code instead of listing every unit.
+LIST_UP_TO = 500
+
+
 class GrantForm(forms.Form):
     """Place fields are plain codes (rendered as lists): a code outside the person's scope reaches the
     service, which refuses it (403), rather than passing as a form error."""
@@ -58,14 +62,21 @@ class GrantForm(forms.Form):
         teams = []
         if permissions.scope_of(actor).province or permissions.scope_of(actor).admin:
             teams.append(("", _("Tổ thẩm định của tỉnh")))
-        if period is not None:
-            units += [(u.code, u.name) for u in permissions.grantable_units(actor, period)
-                      .order_by("kind", "parent__code", "code")]
+        units_qs = permissions.grantable_units(actor, period) if period is not None else PeriodUnit.objects.none()
+        districts = (permissions.visible_districts(actor, period) if period is not None
+                     else PeriodUnit.objects.none())
+        # a national list (thousands of units) is typed as a code rather than picked from a list
+        many = units_qs.count() > LIST_UP_TO
+        if not many:
+            units += [(u.code, u.name) for u in units_qs.order_by("kind", "parent__code", "code")]
             teams += [(d.code, _("Tổ thẩm định %(d)s") % {"d": d.name})
-                      for d in permissions.visible_districts(actor, period).order_by("code")
+                      for d in districts.select_related("unit").order_by("code")
                       if permissions.can_grant_role(actor, Role.APPRAISER, team_district=d.unit)]
-        self.fields["unit"].widget = forms.Select(choices=units)
-        self.fields["team"].widget = forms.Select(choices=teams)
+        def code_input():
+            return forms.TextInput(attrs={"placeholder": _("mã đơn vị, ví dụ 02098 hoặc 065")})
+
+        self.fields["unit"].widget = code_input() if many else forms.Select(choices=units)
+        self.fields["team"].widget = code_input() if many else forms.Select(choices=teams)
 
     def _unit(self, code: str, what: str):
         if not code:

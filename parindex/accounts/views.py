@@ -6,15 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from parindex.board.paging import paginate
 from parindex.board.todo import current_period
 from parindex.core.errors import DomainError, NotAllowed
+from parindex.units.models import PeriodUnit
 
 from . import permissions, services
 from .forms import AccountForm, GrantForm, RevokeForm
@@ -25,9 +27,10 @@ def describe(assignment: RoleAssignment) -> str:
     """«Thành viên tổ thẩm định — STC, tổ thẩm định tỉnh, lĩnh vực g», as people read a role."""
     where = []
     if assignment.unit_id:
-        where.append(str(assignment.unit))
+        where.append(getattr(assignment, "unit_name", None) or str(assignment.unit))
     if assignment.agency:
-        team = (_("tổ thẩm định %(d)s") % {"d": assignment.team_district} if assignment.team_district_id
+        team = (_("tổ thẩm định %(d)s") % {"d": getattr(assignment, "team_name", None) or assignment.team_district}
+                if assignment.team_district_id
                 else _("tổ thẩm định tỉnh"))
         fields = ", ".join(assignment.fields) or _("mọi lĩnh vực")
         where.append(f"{assignment.agency}, {team}, " + _("lĩnh vực %(f)s") % {"f": fields})
@@ -87,12 +90,24 @@ def people(request):
             return HttpResponseBadRequest(_("Thao tác không hợp lệ"))
     elif request.GET.get("moi"):
         grant_form = GrantForm(request.user, period, prefix="g", initial={"username": request.GET["moi"][:150]})
-    active = RoleAssignment.objects.active().select_related("unit", "team_district").order_by("role", "id")
-    users = (permissions.people_in_scope(request.user).order_by("username")
-             .prefetch_related(Prefetch("role_assignments", queryset=active, to_attr="active_roles")))
-    rows = [(u, [(a, describe(a), _may_revoke(request.user, a)) for a in u.active_roles]) for u in users]
+    active = (RoleAssignment.objects.active().select_related("unit", "team_district")
+              .annotate(unit_name=_latest_name("unit"), team_name=_latest_name("team_district")).order_by("role", "id"))
+    users = permissions.people_in_scope(request.user).order_by("username")
+    search = request.GET.get("tim", "").strip()[:150]
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(first_name__icontains=search)
+                             | Q(last_name__icontains=search))
+    page = paginate(request, users.prefetch_related(Prefetch("role_assignments", queryset=active,
+                                                             to_attr="active_roles")))
+    rows = [(u, [(a, describe(a), _may_revoke(request.user, a)) for a in u.active_roles]) for u in page.object_list]
     return render(request, "accounts/people.html", {
-        "rows": rows, "account_form": account_form, "grant_form": grant_form, "period": period})
+        "rows": rows, "page": page, "search": search, "account_form": account_form, "grant_form": grant_form,
+        "period": period})
+
+
+def _latest_name(field: str):
+    """The unit's name in its latest period (what ``Unit.__str__`` answers), in the same query."""
+    return Subquery(PeriodUnit.objects.filter(unit=OuterRef(field)).order_by("-period__year").values("name")[:1])
 
 
 def _may_revoke(user, assignment: RoleAssignment) -> bool:

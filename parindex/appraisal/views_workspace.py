@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, CharField, Count, F, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,10 +35,11 @@ from django.views.decorators.http import require_POST
 from parindex.accounts import permissions
 from parindex.assessments.models import Assessment
 from parindex.assessments.models import Status as AssessmentStatus
+from parindex.board.paging import paginate
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.forms import DateTimeLocalInput
-from parindex.periods.models import Period
+from parindex.periods.models import Period, PeriodCriteriaSet
 from parindex.periods.services import deadline_for, may_act
 from parindex.periods.timeline import AppraisalStep, appraisal_step, format_instant
 from parindex.rulebook.numbers import format_vi
@@ -134,10 +136,13 @@ def unit_list(request, year: int):
     levels = permissions.appraisal_levels(request.user, period)
     if not levels.any:
         raise PermissionDenied(_("Bạn không thuộc tổ thẩm định nào và không phải điều phối viên"))
-    units = list(permissions.appraisable_units(request.user, period)
-                 .filter(assessment__status=AssessmentStatus.SUBMITTED)
-                 .select_related("parent", "assessment__criteria_set", "assessment__appraisal")
-                 .defer("assessment__snapshot").order_by("kind", "code"))
+    submitted = (permissions.appraisable_units(request.user, period)
+                 .filter(assessment__status=AssessmentStatus.SUBMITTED))
+    page = paginate(request, submitted.select_related("parent", "assessment__appraisal")
+                    .defer("assessment__snapshot").order_by("kind", "code"))
+    units = list(page.object_list)  # the rows below are computed for this page only
+    # the page's criteria sets (at most one per kind) once, not their YAML text on every row
+    sets = PeriodCriteriaSet.objects.in_bulk({u.assessment.criteria_set_id for u in units})
     started = [a.pk for a in (getattr(u.assessment, "appraisal", None) for u in units) if a is not None]
     rows_of: dict[int, list[tuple[str, str, Decimal | None, Decimal | None]]] = {}
     for appraisal_id, code, agency, r1, final in (ItemAppraisal.objects.filter(appraisal_id__in=started)
@@ -150,7 +155,7 @@ def unit_list(request, year: int):
     rows = []
     for unit in units:
         assessment = unit.assessment
-        cset = assessment.criteria_set.parsed()
+        cset = sets[assessment.criteria_set_id].parsed()
         appraisal = getattr(assessment, "appraisal", None)
         if appraisal is not None:
             items = rows_of.get(appraisal.pk, [])
@@ -169,7 +174,21 @@ def unit_list(request, year: int):
             total += 1
             done += _done(stage, r1, fin)
         rows.append(ListRow(unit, appraisal, stage, done, total, all_items))
-    return render(request, "appraisal/workspace_list.html", {"period": period, "rows": rows})
+    return render(request, "appraisal/workspace_list.html", {"period": period, "rows": rows, "page": page,
+                                                             "stages": _stage_counts(submitted)})
+
+
+def _stage_counts(units) -> list[tuple[str, str, int]]:
+    """How many of these units are at each stage now (not started, round 1, …), counted by the database;
+    an explanation round whose window has closed counts as the final round, as ``services.stage_now``."""
+    now = clock.now()
+    stage = Case(When(assessment__appraisal__isnull=True, then=Value("")),
+                 When(assessment__appraisal__stage=Stage.EXPLANATION,
+                      assessment__appraisal__explanation_until__lte=now, then=Value(Stage.FINAL)),
+                 default=F("assessment__appraisal__stage"), output_field=CharField())
+    counts = dict(units.order_by().annotate(stage_now=stage).values_list("stage_now").annotate(n=Count("pk")))
+    choices = [("", _("Chưa bắt đầu thẩm định")), *Stage.choices]
+    return [(code, label, counts.get(code, 0)) for code, label in choices]
 
 
 # -- the unit page -------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When
 
+from parindex.periods.models import Extension
 from parindex.periods.services import deadline_for
 from parindex.periods.timeline import Step, format_instant
 from parindex.units.models import PeriodUnit, UnitKind
@@ -53,8 +54,26 @@ def row_for(unit: PeriodUnit, now: datetime) -> Row:
     return Row(unit, deadline, extended, format_instant(deadline), left, overdue, done)
 
 
-def rows(units, now: datetime) -> list[Row]:
-    return [row_for(u, now) for u in units]
+@dataclass
+class BoardRow:
+    """A board line with its texts ready: a page of 200 lines renders without a lookup or a translation
+    per line (the labels are translated once per page)."""
+
+    row: Row
+    url: str
+    state_label: str
+    where: str  # the commune's district, or the unit's kind
+
+
+def rows(units, now: datetime, url_prefix: str = "") -> list[BoardRow]:
+    """``url_prefix`` + code + "/" is each unit's card (``board:unit``)."""
+    states = {value: str(label) for value, label in WorkState.choices}
+    kinds = {value: str(label) for value, label in UnitKind.choices}
+    out = []
+    for unit in units:
+        where = unit.parent.name if unit.kind == UnitKind.COMMUNE and unit.parent_id else kinds.get(unit.kind, "")
+        out.append(BoardRow(row_for(unit, now), f"{url_prefix}{unit.code}/", states.get(unit.state, unit.state), where))
+    return out
 
 
 def state_counts(units) -> list[tuple[str, str, int]]:
@@ -62,12 +81,50 @@ def state_counts(units) -> list[tuple[str, str, int]]:
     return [(state.value, state.label, counts.get(state.value, 0)) for state in WorkState]
 
 
-@dataclass
+# -- the same answers computed in the database (national scale: 12,000 units) ---------------------------
+
+def _own_extension(step: str):
+    return Subquery(Extension.objects.filter(period_unit=OuterRef("pk"), step=step).values("new_due")[:1],
+                    output_field=DateTimeField())
+
+
+def with_deadline(units, period):
+    """``units`` annotated with ``due``: the deadline of their own step, as ``deadline_for`` answers it
+    (the extension's new date when later than the period's), so overdue can be filtered and counted
+    in SQL."""
+    commune = Q(kind=UnitKind.COMMUNE)
+    base = Case(When(commune, then=Value(period.commune_self_due)), default=Value(period.self_due),
+                output_field=DateTimeField())
+    extended = Case(When(commune, then=_own_extension(Step.COMMUNE_SELF)), default=_own_extension(Step.SELF),
+                    output_field=DateTimeField())
+    return units.annotate(base_due=base, ext_due=extended).annotate(due=Case(
+        When(ext_due__gt=F("base_due"), then=F("ext_due")), default=F("base_due"), output_field=DateTimeField()))
+
+
+def overdue_q(now: datetime) -> Q:
+    """Not submitted and past its deadline (on a queryset from ``with_deadline``), as ``Row.overdue``."""
+    return Q(due__lte=now) & ~Q(state__in=SUBMITTED_OR_LATER)
+
+
+def progress(units, period, now: datetime) -> dict[str, int]:
+    """How many units, not yet submitted, overdue, with a result, appraised: one query."""
+    return with_deadline(units.order_by(), period).aggregate(
+        total=Count("pk"),
+        pending=Count("pk", filter=~Q(state__in=SUBMITTED_OR_LATER)),
+        late=Count("pk", filter=overdue_q(now)),
+        with_result=Count("pk", filter=Q(state__in=HAS_RESULT)),
+        appraised=Count("pk", filter=Q(state=WorkState.APPRAISED)),
+    )
+
+
 class DistrictSummary:
-    district: PeriodUnit
-    communes: int
-    with_result: int
-    submitted: int
+    """One district annotated by ``commune_summary``: its communes, with a result, submitted."""
+
+    def __init__(self, district: PeriodUnit):
+        self.district = district
+        self.communes = district.n_communes
+        self.with_result = district.n_with_result
+        self.submitted = district.n_submitted
 
     @property
     def complete(self) -> bool:
@@ -75,16 +132,23 @@ class DistrictSummary:
         return self.communes > 0 and self.with_result == self.communes
 
 
+def annotate_communes(districts):
+    """Districts with the counts of their communes (all, with a result, submitted), in the same query."""
+    commune = Q(children__kind=UnitKind.COMMUNE)
+    return districts.annotate(
+        n_communes=Count("children", filter=commune),
+        n_with_result=Count("children", filter=commune & Q(children__state__in=HAS_RESULT)),
+        n_submitted=Count("children", filter=commune & Q(children__state__in=SUBMITTED_OR_LATER)),
+    )
+
+
 def commune_summary(districts) -> list[DistrictSummary]:
-    out = []
-    for district in districts.prefetch_related("children"):
-        children = [c for c in district.children.all() if c.kind == UnitKind.COMMUNE]
-        out.append(DistrictSummary(
-            district, len(children),
-            sum(1 for c in children if c.state in HAS_RESULT),
-            sum(1 for c in children if c.state in SUBMITTED_OR_LATER),
-        ))
-    return out
+    return [DistrictSummary(d) for d in annotate_communes(districts)]
+
+
+def complete_districts(districts) -> int:
+    """How many of these districts have every commune's result (IV.1.4), counted in the database."""
+    return annotate_communes(districts.order_by()).filter(n_communes__gt=0, n_with_result=F("n_communes")).count()
 
 
 def explanation_rounds(units, now: datetime) -> dict[int, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,8 @@ from parindex.accounts import permissions
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant, format_start
 from parindex.units.models import PeriodUnit, UnitKind
-from parindex.units.states import HAS_RESULT, SUBMITTED_OR_LATER, WorkState
 
-from .status import explanation_rounds, row_for
+from .status import explanation_rounds, progress, row_for
 
 
 @dataclass
@@ -46,10 +45,8 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
             items.append(Todo("province", f"Kiểm tra mốc thời gian và mở kỳ đánh giá {year}",
                               reverse("periods:detail", args=[year])))
         units = PeriodUnit.objects.filter(period=period, kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
-        units = units.select_related("period")
-        rows = [row_for(u, now) for u in units.prefetch_related("extensions")]
-        late = sum(1 for r in rows if r.overdue)
-        pending = sum(1 for r in rows if not r.done)
+        counted = progress(units, period, now)  # one query, whatever the number of units
+        late, pending = counted["late"], counted["pending"]
         items.append(Todo("province", f"Theo dõi sở, ban, ngành và cấp huyện: {pending} đơn vị chưa nộp, "
                           f"{late} đơn vị quá hạn", reverse("board:board", args=[year, "tinh"]),
                           format_instant(period.self_due), urgent=late > 0))
@@ -59,18 +56,15 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         items.append(Todo("province", "Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)",
                           reverse("board:commune_summary", args=[year])))
     for district in PeriodUnit.objects.filter(period=period, unit_id__in=s.districts):
-        communes = list(district.children.select_related("period").prefetch_related("extensions"))
-        rows = [row_for(c, now) for c in communes]
-        late = sum(1 for r in rows if r.overdue)
-        pending = sum(1 for c in communes if c.state not in SUBMITTED_OR_LATER)
-        items.append(Todo("district", f"{district.name}: {pending}/{len(communes)} xã chưa nộp tự đánh giá, "
+        counted = progress(PeriodUnit.objects.filter(parent=district, kind=UnitKind.COMMUNE), period, now)
+        late, pending, total = counted["late"], counted["pending"], counted["total"]
+        items.append(Todo("district", f"{district.name}: {pending}/{total} xã chưa nộp tự đánh giá, "
                           f"{late} xã quá hạn", reverse("board:board", args=[year, "xa"]) + f"?huyen={district.code}",
                           format_instant(period.commune_self_due), urgent=late > 0))
         items.append(Todo("district", f"{district.name}: thẩm định và công bố Chỉ số cấp xã",
                           reverse("publication:district", args=[year, district.code]),
                           format_instant(period.district_publish_due)))
-        if communes and all(c.state in HAS_RESULT for c in communes) and any(
-                c.state == WorkState.APPRAISED for c in communes):
+        if total and counted["with_result"] == total and counted["appraised"]:
             items.append(Todo("district", _("%(d)s: Tất cả xã đã chốt: công bố kết quả cấp xã") % {"d": district.name},
                               reverse("publication:district", args=[year, district.code]),
                               format_instant(period.district_publish_due), urgent=True))
@@ -135,7 +129,11 @@ def next_steps(user, period: Period, s, now: datetime) -> list[Todo]:
     items: list[Todo] = []
     for team in Team.objects.filter(period=period, lead=user).select_related("district"):
         due = format_instant(period.district_publish_due if team.district_id else period.appraisal_end)
-        for a in _open_appraisals(period, _units_of_team(team.district)):
+        # only the appraisals with a next step, chosen by the database (the loop below names the step)
+        ready = (Q(total__gt=0, stage=Stage.ROUND1, round1=F("total"))
+                 | Q(total__gt=0, stage=Stage.FINAL, final=F("total"))
+                 | Q(stage=Stage.EXPLANATION, explanation_until__lte=now))
+        for a in _open_appraisals(period, _units_of_team(team.district)).filter(ready):
             unit = a.assessment.period_unit
             url = reverse("appraisal:unit", args=[year, unit.code])
             closed = a.stage == Stage.EXPLANATION and a.explanation_until and a.explanation_until <= now
@@ -156,7 +154,7 @@ def next_steps(user, period: Period, s, now: datetime) -> list[Todo]:
                               assessment__period_unit__parent__unit_id__in=s.districts),
                             format_instant(period.district_publish_due)))
     for units, due in coordinated:
-        for a in _open_appraisals(period, units & Q(stage=Stage.ROUND1)):
+        for a in _open_appraisals(period, units & Q(stage=Stage.ROUND1)).filter(total__gt=0, round1=F("total")):
             if a.total and a.round1 == a.total:
                 unit = a.assessment.period_unit
                 items.append(Todo("coordinator", _("Vòng 1 của %(u)s đã xong: mở vòng giải trình") % {"u": unit.name},

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from parindex.accounts import permissions
 from parindex.core import clock
@@ -18,6 +20,7 @@ from parindex.units.models import PeriodUnit
 from parindex.units.states import WorkState
 
 from . import status
+from .paging import paginate
 from .todo import todos
 
 # The deadlines each board follows (section V of the decision).
@@ -42,6 +45,14 @@ def home(request):
                                                "results": results})
 
 
+# Rows per page of a board: a province's boards (27 departments and districts, 108 communes) fit on one page;
+# a national one (2,400 and 9,600) is split into pages.
+BOARD_PER_PAGE = 200
+# Above this many communes in a person's scope, the commune board shows one district at a time (the first
+# by code unless one is chosen); the counts at the top still cover the whole scope.
+COMMUNES_BY_DISTRICT_ABOVE = 500
+
+
 @login_required
 def board(request, year: int, level: str):
     if level not in permissions.LEVELS:
@@ -49,12 +60,17 @@ def board(request, year: int, level: str):
     if not permissions.can_view_board(request.user, level):
         raise PermissionDenied
     period = get_object_or_404(Period, year=year)
-    units = permissions.board_units(request.user, period, level).select_related("period", "parent").prefetch_related(
-        "extensions").order_by("kind", "parent__code", "code")
+    scope_units = permissions.board_units(request.user, period, level)
+    units = scope_units.select_related("period", "parent").order_by("kind", "parent__code", "code")
     districts = permissions.visible_districts(request.user, period).order_by("code")
+    counts = status.state_counts(scope_units)
+    total = sum(n for _code, _label, n in counts)
+    by_district = level == permissions.LEVEL_COMMUNE and total > COMMUNES_BY_DISTRICT_ABOVE
     district = request.GET.get("huyen", "")
     state = request.GET.get("trang_thai", "")
     errors = []
+    if by_district and not district:
+        district = districts.values_list("code", flat=True).first() or ""
     if district:
         if not districts.filter(code=district).exists():
             errors.append(f"Không có huyện mã «{district}» trong phạm vi của bạn")
@@ -68,21 +84,30 @@ def board(request, year: int, level: str):
         else:
             units = units.filter(state=state)
     now = clock.now()
-    rows = status.rows(units, now)
-    if request.GET.get("qua_han") == "1":
-        rows = [r for r in rows if r.overdue]
-    scope_units = permissions.board_units(request.user, period, level)
+    overdue_only = request.GET.get("qua_han") == "1"
+    if overdue_only:
+        units = status.with_deadline(units, period).filter(status.overdue_q(now))
+    page = paginate(request, units, BOARD_PER_PAGE)
+    card = reverse("board:unit", args=[year, "CODE"]).removesuffix("CODE/")
+    rows = status.rows(prefetch_related_objects_of(page), now, card)
     deadlines = [
         {"label": FIELDS[name], "when": format_instant(getattr(period, name)),
          "left": status.describe_left(getattr(period, name) - now)}
         for name in (LEVEL_DEADLINES[level])
     ]
     return render(request, "board/board.html", {
-        "period": period, "level": level, "rows": rows, "counts": status.state_counts(scope_units),
-        "districts": districts, "district": district, "state": state, "states": WorkState.choices,
-        "errors": errors, "overdue_only": request.GET.get("qua_han") == "1", "deadlines": deadlines,
+        "period": period, "level": level, "rows": rows, "page": page, "counts": counts, "total": total,
+        "by_district": by_district, "districts": districts, "district": district, "state": state,
+        "states": WorkState.choices, "errors": errors, "overdue_only": overdue_only, "deadlines": deadlines,
         "deadline": period.commune_self_due if level == permissions.LEVEL_COMMUNE else period.self_due,
     })
+
+
+def prefetch_related_objects_of(page) -> list[PeriodUnit]:
+    """The page's units with their extensions (one query for the page, whatever its size)."""
+    units = list(page.object_list)
+    prefetch_related_objects(units, "extensions")
+    return units
 
 
 @login_required
@@ -125,5 +150,8 @@ def commune_summary(request, year: int):
     if not permissions.can_view_commune_summary(request.user):
         raise PermissionDenied
     period = get_object_or_404(Period, year=year)
-    summary = status.commune_summary(permissions.visible_districts(request.user, period).order_by("code"))
-    return render(request, "board/commune_summary.html", {"period": period, "summary": summary})
+    districts = permissions.visible_districts(request.user, period).order_by("code")
+    page = paginate(request, status.annotate_communes(districts))
+    return render(request, "board/commune_summary.html", {
+        "period": period, "page": page, "summary": [status.DistrictSummary(d) for d in page.object_list],
+        "districts": page.paginator.count, "complete": status.complete_districts(districts)})

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -245,12 +246,18 @@ class PublishedScope:
     units: int
 
 
-def publications_of(period: Period) -> list[PublishedScope]:
-    """Every scope published in the period, newest version first, districts by code."""
+def publications_of(period: Period, codes: list[str] | None = None) -> list[PublishedScope]:
+    """Every scope published in the period (or only these districts'), newest version first, districts by code."""
     by_scope: dict[str, list[Publication]] = {}
-    for p in Publication.objects.filter(period=period).order_by("scope", "-version"):
+    found = Publication.objects.filter(period=period)
+    if codes is not None:  # one page of the public list
+        found = found.filter(scope__in=[district_scope(c) for c in codes])
+    for p in found.order_by("scope", "-version"):
         by_scope.setdefault(p.scope, []).append(p)
-    districts = {d.code: d for d in PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT)}
+    districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT)
+    if codes is not None:
+        districts = districts.filter(code__in=codes)
+    districts = {d.code: d for d in districts}
     out = []
     for scope, versions in sorted(by_scope.items()):
         kind, _, code = scope.partition(":")
@@ -264,8 +271,8 @@ def publications_of(period: Period) -> list[PublishedScope]:
 
 
 def years_published() -> list[tuple[int, int]]:
-    """(year, number of scopes published) for every period with at least one publication, newest first."""
-    counts: dict[int, set[str]] = {}
-    for year, scope in Publication.objects.values_list("period__year", "scope"):
-        counts.setdefault(year, set()).add(scope)
-    return sorted(((y, len(s)) for y, s in counts.items()), reverse=True)
+    """(year, number of scopes published) for every period with at least one publication, newest first;
+    counted by the database."""
+    rows = (Publication.objects.order_by().values("period__year").annotate(n=Count("scope", distinct=True))
+            .order_by("-period__year"))
+    return [(row["period__year"], row["n"]) for row in rows]

@@ -16,6 +16,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.accounts import permissions
+from parindex.board.paging import paginate
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.documents.heading import for_district_publication
 from parindex.documents.responses import pdf_response, xlsx_response
@@ -151,12 +154,19 @@ def public_index(request):
 
 def public_year(request, year: int):
     period = get_object_or_404(Period, year=year)
-    published = services.publications_of(period)
-    done = {p.scope for p in published}
-    waiting = [d for d in PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).order_by("code")
-               if services.district_scope(d.code) not in done]
-    return render(request, "publication/year.html", {"period": period, "published": published,
-                                                     "waiting": waiting, "version_param": VERSION_PARAM})
+    scope = Concat(Value(services.district_scope("")), OuterRef("code"), output_field=CharField())
+    districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).annotate(
+        published=Exists(Publication.objects.filter(period=period, scope=scope))).order_by("code")
+    page = paginate(request, districts.filter(published=True).values_list("code", flat=True))
+    published = services.publications_of(period, list(page.object_list))  # this page's districts only
+    waiting = districts.filter(published=False)
+    return render(request, "publication/year.html", {
+        "period": period, "published": published, "page": page, "waiting": waiting[:WAITING_NAMED],
+        "waiting_more": max(waiting.count() - WAITING_NAMED, 0), "version_param": VERSION_PARAM})
+
+
+# The districts not published yet are named up to this many; the others are counted.
+WAITING_NAMED = 100
 
 
 def _public(request, year: int, code: str) -> tuple[PeriodUnit, Publication, list[Publication]]:
