@@ -226,6 +226,10 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 MIDDLEWARE.insert(MIDDLEWARE.index("parindex.core.middleware.DomainErrorMiddleware") + 1,
                   "parindex.core.concurrency.DatabaseConflictMiddleware")
 
+# Row locks (parindex/core/locks.py; docs/decisions.md "Locks"): on PostgreSQL a step waits at most
+# this long for a row another change holds, then answers 409 "try again" with nothing saved.
+LOCK_TIMEOUT_SECONDS = env_int("LOCK_TIMEOUT_SECONDS", 10)
+
 # SQLite with several people saving at once: writers queue for the lock (BEGIN IMMEDIATE, wait up
 # to 20 s) instead of failing with "database is locked"; WAL lets readers go on during a write.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

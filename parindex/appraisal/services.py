@@ -1,6 +1,6 @@
 """Appraisal workflow (III.3): round 1 → the unit's explanation → final → finalized.
 
-Every service has one shape: atomic → lock only the row it changes → check (permission from
+Every service has one shape: atomic → lock the unit's appraisal row, and only it → check (permission from
 ``accounts.permissions``, stage, deadline through ``periods.services.may_act``) → change →
 ``record()``. The rules themselves are the pure functions of ``rules``:
 - III.3.1: who appraises which item (``rules.effective_agency``, ``permissions.appraising_team``).
@@ -8,6 +8,11 @@ Every service has one shape: atomic → lock only the row it changes → check (
 - V.2 / V.4: communes are appraised before the district's publication deadline; departments and
   districts inside the provincial appraisal window (``timeline.appraisal_step``). A result re-opened
   by the coordinator (a correction, with a reason) may be corrected after the deadline.
+
+The appraisal's row is the one lock of a unit's appraisal (``_locked``): an item saved while the
+stage moves, or while the result is finalized, would otherwise slip past the step's checks. Steps
+on one unit queue for a few milliseconds; other units' steps never meet it (docs/decisions.md,
+"Locks").
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from parindex.accounts import permissions
 from parindex.assessments.models import Assessment, Evidence
 from parindex.assessments.models import Status as AssessmentStatus
 from parindex.audit.services import record
-from parindex.core import clock
+from parindex.core import clock, locks
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.services import deadline_for, may_act
 from parindex.periods.timeline import AppraisalStep, appraisal_step, format_instant
@@ -91,7 +96,7 @@ def _require_time(unit: PeriodUnit, step: str, now: datetime, appraisal: Apprais
 
 def _locked(appraisal: Appraisal) -> Appraisal:
     """The appraisal row locked and re-read into the caller's object (which keeps its assessment)."""
-    fresh = Appraisal.objects.select_for_update(of=("self",)).get(pk=appraisal.pk)
+    fresh = locks.lock_one(Appraisal, pk=appraisal.pk)
     for f in Appraisal._meta.concrete_fields:
         setattr(appraisal, f.attname, getattr(fresh, f.attname))
     return appraisal
@@ -101,7 +106,7 @@ def _mark_appraising(unit: PeriodUnit, actor, reason: str) -> None:
     """The unit's work state follows the appraisal (locked and re-read: two first saves at once)."""
     if unit.state not in (WorkState.SUBMITTED, WorkState.AWAITING_EXPLANATION):
         return
-    fresh = PeriodUnit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
+    fresh = locks.lock_one(PeriodUnit, pk=unit.pk)
     if fresh.state in (WorkState.SUBMITTED, WorkState.AWAITING_EXPLANATION):
         unit.state = fresh.state
         change_state(unit, WorkState.APPRAISING, actor=actor, reason=reason)
@@ -193,9 +198,9 @@ def appraise(appraisal: Appraisal, code: str, raw_points: str, comment: str, *, 
     item = _self_item(appraisal, code)
     comment = (comment or "").strip()
     with transaction.atomic():
-        row = ItemAppraisal.objects.select_for_update(of=("self",)).get(appraisal=appraisal, item_code=code)
-        current = row.appraisal = appraisal
-        current.refresh_from_db(fields=["stage", "explanation_until", "correction"])
+        current = _locked(appraisal)
+        row = ItemAppraisal.objects.get(appraisal=current, item_code=code)  # under the appraisal's lock
+        row.appraisal = current
         stage = stage_now(current, now)
         prefix = _round_prefix(stage, code)
         if not permissions.can_appraise_item(actor, unit, row.agency, item.field):
@@ -240,14 +245,12 @@ def accept_self_scores(appraisal: Appraisal, codes: list[str], *, actor, request
     for code in codes:
         _self_item(appraisal, code)
     with transaction.atomic():
-        current = appraisal
-        current.refresh_from_db(fields=["stage", "explanation_until", "correction"])
+        current = _locked(appraisal)
         if stage_now(current, now) != Stage.ROUND1:
             raise DomainError(_("Chỉ chấp nhận điểm tự chấm ở thẩm định vòng 1 (đang ở giai đoạn «%(stage)s»)")
                               % {"stage": Stage(stage_now(current, now)).label})
         _require_time(unit, appraisal_step(unit.kind), now, current)
-        rows = {r.item_code: r for r in ItemAppraisal.objects.select_for_update(of=("self",))
-                .filter(appraisal=current, item_code__in=codes)}
+        rows = {r.item_code: r for r in ItemAppraisal.objects.filter(appraisal=current, item_code__in=codes)}
         grants = permissions.appraiser_grants(actor, unit)
         refused, unsupported = [], []
         for code in codes:
@@ -284,14 +287,12 @@ def confirm_unchanged(appraisal: Appraisal, *, actor, request=None) -> int:
         grants = permissions.appraiser_grants(actor, unit)
         if not grants:
             raise NotAllowed(_("Bạn không thuộc tổ thẩm định của %(unit)s") % {"unit": unit.name})
-        current = appraisal
-        current.refresh_from_db(fields=["stage", "explanation_until", "correction"])
+        current = _locked(appraisal)
         if stage_now(current, now) != Stage.FINAL:
             raise DomainError(_("Chỉ xác nhận điểm vòng 1 được trong vòng thẩm định cuối"))
         _require_time(unit, appraisal_step(unit.kind), now, current)
         count = 0
-        rows = (ItemAppraisal.objects.select_for_update(of=("self",))
-                .filter(appraisal=current, final_points__isnull=True, round1_points__isnull=False)
+        rows = (ItemAppraisal.objects.filter(appraisal=current, final_points__isnull=True, round1_points__isnull=False)
                 .prefetch_related("added_evidence"))
         for row in rows:
             field = cset.items_by_code[row.item_code].field
@@ -361,15 +362,17 @@ def close_explanation(appraisal: Appraisal, *, actor, request=None) -> Appraisal
 
 
 def _explanation_row(appraisal: Appraisal, code: str, actor) -> ItemAppraisal:
-    """Inside the transaction: the item's row, locked, after every check of the explanation round."""
+    """Inside the transaction, under the appraisal's lock: the item's row, after every check of the
+    explanation round."""
     unit = appraisal.assessment.period_unit
     if not permissions.can_explain(actor, unit):
         raise NotAllowed(_("Chỉ cán bộ của %(unit)s giải trình") % {"unit": unit.name})
-    row = (ItemAppraisal.objects.select_for_update(of=("self",)).select_related("appraisal")
-           .filter(appraisal_id=appraisal.pk, item_code=code).first())
+    current = _locked(appraisal)
+    row = ItemAppraisal.objects.filter(appraisal=current, item_code=code).first()
     if row is None:
         raise DomainError(_("Tiêu chí %(item)s không có ý kiến thẩm định cần giải trình") % {"item": code})
-    if stage_now(row.appraisal) != Stage.EXPLANATION:
+    row.appraisal = current
+    if stage_now(current) != Stage.EXPLANATION:
         raise DomainError(_("Ngoài thời gian giải trình: không bổ sung được tiêu chí %(item)s (vòng giải trình chỉ "
                             "nhận giải trình khi đang mở, đến hạn điều phối viên đặt)") % {"item": code})
     _require_time(unit, AppraisalStep.EXPLANATION, clock.now())

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from parindex.accounts import permissions
 from parindex.accounts.models import Role, RoleAssignment
 from parindex.audit.services import record
+from parindex.core import locks
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.units.models import PeriodUnit, UnitKind
 
@@ -223,8 +224,7 @@ def change_assignment(period, unit_kind: str, code: str, agency: str, *, actor, 
             raise DomainError(_("Cơ quan «%(value)s» không thuộc danh sách cơ quan thẩm định của bộ tiêu chí "
                                 "%(set)s; chọn một trong: %(allowed)s")
                               % {"value": agency or _("(trống)"), "set": cset.id, "allowed": allowed})
-        current = (Assignment.objects.select_for_update(of=("self",))
-                   .filter(period=period, unit_kind=unit_kind, code=code).first())
+        current = locks.lock_first(Assignment.objects.filter(period=period, unit_kind=unit_kind, code=code))
         if current is not None and current.agency == agency:
             return current
         before = {"unit_kind": unit_kind, "code": code, "agency": current.agency if current else None}
@@ -246,8 +246,7 @@ def reset_assignment(period, unit_kind: str, code: str, *, actor, request=None) 
         if not permissions.can_change_assignments(actor):
             raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ thay đổi phân công thẩm định"))
         _check_scope(period, unit_kind, code)
-        current = (Assignment.objects.select_for_update(of=("self",))
-                   .filter(period=period, unit_kind=unit_kind, code=code).first())
+        current = locks.lock_first(Assignment.objects.filter(period=period, unit_kind=unit_kind, code=code))
         if current is None:
             return False
         record("appraisal.assignment_changed", current, actor=actor, request=request,
@@ -271,7 +270,7 @@ def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) 
         if user is None or not team_assignments(period, district).filter(user=user).exists():
             raise DomainError(_("Tổ trưởng phải là thành viên của %(team)s") % {"team": name})
         team, _created = Team.objects.get_or_create(period=period, district=district)
-        team = Team.objects.select_for_update(of=("self",)).select_related("lead").get(pk=team.pk)
+        team = locks.lock_one(Team.objects.select_related("lead"), pk=team.pk)
         if team.lead_id == user.pk:
             return team
         before = {"lead": team.lead.get_username() if team.lead_id else None}

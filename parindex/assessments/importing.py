@@ -32,7 +32,7 @@ def import_scores(assessment: Assessment, data: bytes, *, actor, request=None, a
     with transaction.atomic():
         assessment = services._lock(assessment)
         services._require_editable(assessment, actor, at)
-        current = {s.item_code: s for s in ItemScore.objects.select_for_update().filter(assessment=assessment)}
+        current = {s.item_code: s for s in ItemScore.objects.filter(assessment=assessment)}  # under the sheet's lock
         before, after = {}, {}
         now = timezone.now()
         for code, (points, explanation) in wanted.items():

@@ -14,13 +14,14 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from parindex.accounts import permissions
 from parindex.appraisal import rules
 from parindex.audit.services import record
-from parindex.core import clock, errors
+from parindex.core import clock, errors, locks
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.core.lengths import limit_of, require_lengths
 from parindex.periods import services as period_services
@@ -155,9 +156,15 @@ def _start(assessment: Assessment, actor) -> None:
 
 
 def _lock(assessment: Assessment) -> Assessment:
-    """Re-read the assessment inside the transaction, locked (PostgreSQL) against concurrent steps."""
-    return Assessment.objects.select_for_update().select_related("period_unit__period", "criteria_set").get(
-        pk=assessment.pk)
+    """Re-read the assessment inside the transaction with its row locked, and only its row.
+
+    The sheet's row is the one lock of every change of the sheet (scores, evidence links,
+    participants, import, the steps of its workflow): a save and a submission of the same sheet
+    queue one behind the other, saves of other units never meet it. The unit, the period and the
+    criteria set are read with it, not locked (``core.locks``; docs/decisions.md, "Locks").
+    """
+    return locks.lock_one(Assessment.objects.select_related("period_unit__period", "criteria_set"),
+                          pk=assessment.pk)
 
 
 # -- scoring --------------------------------------------------------------------------------------
@@ -192,7 +199,7 @@ def save_item(assessment: Assessment, code: str, raw_points: str, explanation: s
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
-        score, _ = ItemScore.objects.select_for_update().get_or_create(assessment=assessment, item_code=code)
+        score, _ = ItemScore.objects.get_or_create(assessment=assessment, item_code=code)  # under the sheet's lock
         if version is not None and score.version != version:
             who = score.updated_by.get_username() if score.updated_by else "người khác"
             shown = format_vi(score.points) if score.points is not None else "chưa chấm"
@@ -476,15 +483,46 @@ def build_snapshot(assessment: Assessment) -> dict:
     }
 
 
+def sheet_version(assessment: Assessment) -> tuple:
+    """Everything a snapshot is built from, as one comparable value (two aggregate queries).
+
+    Every change of a score, an explanation or an evidence link raises that item's version
+    (scores are never deleted); participants are replaced by new rows (their count or highest id
+    changes); the report's own fields are read from ``assessment`` itself, the object the snapshot
+    is built from. Equal values mean the snapshot built in between is still the sheet.
+    """
+    items = assessment.scores.aggregate(n=Count("id"), versions=Sum("version"))
+    people = assessment.participants.aggregate(n=Count("id"), last=Max("id"))
+    return (assessment.status, assessment.criteria_set_id, assessment.difficulties, assessment.meeting_date,
+            items["n"], items["versions"], people["n"], people["last"])
+
+
 def approve_and_submit(assessment: Assessment, *, actor, at=None, request=None) -> Assessment:
-    """The head approves and submits to the level above; the submitted version is frozen."""
+    """The head approves and submits to the level above; the submitted version is frozen.
+
+    The snapshot is built first, without any lock (the sheet's content is read once, with its
+    version); then a short transaction locks the sheet's row only, checks that nothing changed
+    since (else a ``Conflict``: look again, then submit), and writes.
+    """
+    current = Assessment.objects.select_related("period_unit__period", "criteria_set").get(pk=assessment.pk)
+    _require_head(current, actor)
+    seen = sheet_version(current)
+    _require_ready(current, "submit", actor, at)
+    snapshot = build_snapshot(current)
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_head(assessment, actor)
         unit = assessment.period_unit
-        _require_ready(assessment, "submit", actor, at)
+        if assessment.status != Status.AWAITING_APPROVAL:
+            raise DomainError(gettext("Chỉ nộp được bản cán bộ đã trình duyệt"))
+        verdict = period_services.may_act(unit, own_step(unit), at)
+        if not verdict.allowed:
+            raise DomainError(verdict.message)
+        if sheet_version(assessment) != seen:
+            raise errors.Conflict(gettext("Bản tự đánh giá của %(unit)s vừa thay đổi trong lúc nộp nên chưa nộp; "
+                                          "hãy xem lại rồi nộp lần nữa") % {"unit": unit.name})
         now = clock.now()
-        assessment.snapshot = build_snapshot(assessment)
+        assessment.snapshot = snapshot
         assessment.status = Status.SUBMITTED
         assessment.submitted_at = now
         assessment.submitted_by = actor

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parindex.accounts import permissions
 from parindex.board.status import explanation_rounds
 from parindex.core import clock
-from parindex.core.errors import DomainError, NotAllowed
+from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.periods import services as period_services
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant
@@ -100,8 +100,9 @@ def save_item(request, year: int, code: str, item: str):
             return JsonResponse({"ok": False, "error": exc.message}, status=403)
         raise PermissionDenied(exc.message) from None
     except DomainError as exc:
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": exc.message}, status=400)
+        if _wants_json(request):  # a sheet busy past the lock timeout is a conflict too: 409, try again
+            return JsonResponse({"ok": False, "error": exc.message},
+                                status=409 if isinstance(exc, Conflict) else 400)
         messages.error(request, exc.message)
         return _back(unit, f"item-{item}")
     if _wants_json(request):

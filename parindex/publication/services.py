@@ -12,7 +12,8 @@ content); a correction is a new version with a reason, and every earlier version
   calls ``publish(period, "province", content, …)``, and the same public pages under
   ``/cong-bo/<year>/`` (the year index already lists every scope it finds).
 
-Every step has one shape: atomic → lock the row that serialises the step → check inside the
+Every step has one shape: atomic → lock the rows of the step's own scope, and only them (a
+district's row; for the generic ``publish``, the scope's earlier versions) → check inside the
 transaction (permission, deadline through ``periods.services.may_act``, completeness) → create the
 version → audit (``publication.published``) → after-work on commit.
 """
@@ -25,13 +26,15 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.db.utils import OperationalError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.appraisal.models import Appraisal, Stage  # the appraisal's finalized results are the input
 from parindex.audit.services import record
-from parindex.core import clock
+from parindex.core import clock, locks
+from parindex.core.concurrency import is_lock_conflict
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.periods.models import Period
 from parindex.periods.services import may_act
@@ -108,7 +111,10 @@ def _new_version(period, scope: str, content: dict, previous: Publication | None
             publication = Publication.objects.create(
                 period=period, scope=scope, version=(previous.version + 1) if previous else 1,
                 published_at=clock.now(), published_by=actor, reason=reason, content=content)
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not is_lock_conflict(exc):
+            raise
+        # the same version number taken (or still being taken, past the lock timeout) by another step
         raise Conflict(_("Một bản công bố khác vừa được tạo cùng lúc; hãy tải lại trang và thử lại")) from None
     record("publication.published", publication, actor=actor, request=request,
            before={"version": previous.version} if previous else None,
@@ -120,11 +126,13 @@ def _new_version(period, scope: str, content: dict, previous: Publication | None
 def publish(period: Period, scope: str, content: dict, *, actor, reason: str = "", request=None) -> Publication:
     """A new version of a scope's publication (the first one needs no reason, corrections do).
 
-    The generic step the province's publication will call; the caller checks who and when.
+    The generic step the province's publication will call; the caller checks who and when. It
+    locks the scope's earlier versions only (other scopes publish at the same time); two first
+    versions at once meet on the version number's unique constraint: one of them gets a Conflict.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
-        Period.objects.select_for_update(of=("self",)).get(pk=period.pk)  # one publication at a time
+        locks.lock_all(Publication.objects.filter(period=period, scope=scope))  # one publication of a scope at a time
         previous = latest(period, scope)
         _check_reason(previous, reason)
         return _new_version(period, scope, content, previous, actor=actor, reason=reason, request=request)
@@ -180,7 +188,7 @@ def publish_communes(district: PeriodUnit, *, actor, reason: str = "", request=N
     scope = district_scope(district.code)
     with transaction.atomic():
         # the district's row serialises its publications: two clicks cannot take the same version
-        district = PeriodUnit.objects.select_for_update(of=("self",)).select_related("period").get(pk=district.pk)
+        district = locks.lock_one(PeriodUnit.objects.select_related("period"), pk=district.pk)
         previous = latest(district.period, scope)
         _check_reason(previous, reason)
         refusal = _refusal(district, previous, at)
