@@ -60,6 +60,9 @@ def unavailable_response(request):
     from .templatetags.site import same_site_referer
 
     message = unavailable_message()
+    # The session cannot be read or saved either: without ``request.session`` the session middleware
+    # leaves the cookie as it is (the person stays logged in) and writes nothing.
+    request.__dict__.pop("session", None)
     if request.headers.get("Accept", "").startswith("application/json"):
         response = JsonResponse({"ok": False, "error": message, "errors": [message]}, status=503)
     else:

@@ -100,3 +100,28 @@ def test_an_import_when_the_database_goes_away_midway_writes_no_row(assessment_o
     assert len(rewritten) > 6 and all(now[code][0] == 0 for code in rewritten)
     assert f"cập nhật {len(rewritten)} tiêu chí" in response.content.decode()
     assert AuditEntry.objects.filter(action="assessment.imported").count() == 1
+
+
+@pytest.mark.parametrize("path", ["/", URL, "/ky/2021/"])
+def test_a_page_opened_while_the_database_is_down_answers_503(hoa_muc, login, path):
+    client = login("hoamuc.canbo")
+    with database_gone(r"."):  # every query, from the session's first
+        response = client.get(path)
+    assert response.status_code == 503 and GONE in response.content.decode()
+    assert client.get(path).status_code == 200  # back
+
+
+def test_the_database_lost_outside_a_view_still_answers_503_not_500(rf):
+    from parindex.core.views import server_error
+
+    request = rf.get("/", HTTP_REFERER="http://testserver/ky/2021/")
+    try:
+        raise OperationalError("could not connect to server: Connection refused")
+    except OperationalError:
+        response = server_error(request)  # Django calls handler500 inside its except block
+    assert response.status_code == 503 and GONE in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500
