@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 STALL_AFTER = 10
 
 
-def child(phase, workdir, env, timeout=300):
+def child(phase, workdir, env, timeout=300, check=True):
     result = subprocess.run([sys.executable, "-m", "tests.faults.killed_import_child", phase, str(workdir)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0 or not check, result.stdout[-3000:] + result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1]) if phase in {"import", "dump"} else None
 
 
@@ -65,4 +65,4 @@ def test_an_import_killed_midway_leaves_nothing_after_the_restart(tmp_path):
         assert done["imports"] == 1
         assert all(Decimal(done["scores"][code][0]) == 0 for code in written)
     finally:
-        child("drop", tmp_path, env, timeout=120)
+        child("drop", tmp_path, env, timeout=120, check=False)  # never hides the failure above

@@ -2,6 +2,8 @@
 (docs/operations.md, "Faults"): a clear message, and no Evidence row or link naming a missing
 file, and no file left that no row names."""
 
+from datetime import datetime
+
 import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,14 +12,15 @@ from parindex.appraisal import services as appraisal_services
 from parindex.appraisal.models import ExplanationEvidence
 from parindex.assessments.models import Evidence, ItemEvidence
 from parindex.audit.models import AuditEntry
+from parindex.periods.timeline import VN
 from tests.appraisal.test_rules import full_round1
-from tests.appraisal.test_workspace import WINDOW_END
 
 from .conftest import database_gone
 
 LIBRARY = "/ky/2021/don-vi/02098/tu-danh-gia/tai-lieu/"
 EXPLAIN = "/ky/2021/don-vi/02098/giai-trinh/muc/c.1.1/tai-lieu/"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+WINDOW_END = datetime(2026, 11, 27, tzinfo=VN)  # the explanation window, as in tests/appraisal
 REFUSED = "Chưa lưu được tệp «bao-cao.pdf»: kho lưu trữ tài liệu đang không nhận tệp; chưa có gì thay đổi"
 
 
