@@ -125,3 +125,24 @@ def test_the_database_lost_outside_a_view_still_answers_503_not_500(rf):
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+def test_an_appraisal_save_when_the_database_goes_away_changes_nothing(hoa_muc_appraisal, login):
+    from parindex.appraisal.models import ItemAppraisal
+    from parindex.units.models import PeriodUnit
+
+    def snapshot():
+        row = ItemAppraisal.objects.get(appraisal=hoa_muc_appraisal, item_code="a.1.1")
+        unit = PeriodUnit.objects.get(pk=hoa_muc_appraisal.assessment.period_unit_id)
+        return row.__dict__.copy() | {"_state": None}, unit.state, AuditEntry.objects.count()
+
+    client = login("chomoi.thamdinh")
+    url = "/ky/2021/tham-dinh/02098/muc/a.1.1/"
+    before = snapshot()
+    with database_gone(r"^\s*INSERT INTO \W?audit_"):
+        response = client.post(url, {"points": "1", "comment": ""}, **JSON)
+    assert response.status_code == 503 and response.json()["error"].startswith(GONE)
+    assert snapshot() == before
+    response = client.post(url, {"points": "1", "comment": ""}, **JSON)
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert snapshot() != before
