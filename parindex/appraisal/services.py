@@ -399,9 +399,10 @@ def explain(appraisal: Appraisal, code: str, text: str, *, actor, request=None) 
 def add_explanation_upload(appraisal: Appraisal, code: str, uploaded, location: str, *, actor,
                            request=None) -> ExplanationEvidence:
     """A new file for an item under comment: every check first, so a refused step stores no file."""
+    from parindex.assessments.files import removed_if_step_fails
     from parindex.assessments.services import store_upload
 
-    with transaction.atomic():
+    with removed_if_step_fails(), transaction.atomic():  # the link fails → the stored file goes too
         _explanation_row(appraisal, code, actor)
         evidence = store_upload(appraisal.assessment, uploaded, actor=actor, request=request)
         return add_explanation_evidence(appraisal, code, evidence, location, actor=actor, request=request)

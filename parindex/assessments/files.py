@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from parindex.core.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 # detected extension → (label, extensions a person may give such a file)
 ALLOWED = {
@@ -81,3 +88,51 @@ def storage_name(checked: CheckedFile) -> str:
     """Files are stored under their content hash; the person's file name is kept for display."""
     ext = sorted(ALLOWED[checked.kind][1])[0]
     return f"evidence/{checked.sha256[:2]}/{checked.sha256}{ext}"
+
+
+# -- files stored by a step that then fails (docs/operations.md, "Faults") ---------------------------
+# A file is written to the storage inside the step's transaction, before its Evidence row. If the
+# step fails afterwards (the database goes away, a later check refuses), the transaction rolls back
+# and the file written by this step is deleted again, so the storage keeps no file that no row names
+# and no row names a file that is not there. Files are content-addressed and FileSystemStorage never
+# overwrites (a concurrent upload of the same content gets another name), so the file deleted is
+# only ever the one this step wrote.
+
+_stored_in_step: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("stored_in_step", default=None)
+
+
+@contextlib.contextmanager
+def removed_if_step_fails():
+    """Around a step that may store files: on any exception, delete the files it stored, re-raise.
+
+    Nested uses share the outermost list, so a file stored by an inner step survives the inner
+    block and is removed only if the outer step (its transaction) fails."""
+    if _stored_in_step.get() is not None:
+        yield
+        return
+    stored: list[str] = []
+    token = _stored_in_step.set(stored)
+    try:
+        yield
+    except BaseException:
+        for name in stored:
+            try:
+                default_storage.delete(name)
+            except Exception:  # the storage is failing too: the file stays, named by no row
+                log.exception("could not remove %s after a failed step", name)
+        raise
+    finally:
+        _stored_in_step.reset(token)
+
+
+def stored_by_this_step(name: str) -> None:
+    stored = _stored_in_step.get()
+    if stored is not None:
+        stored.append(name)
+
+
+def storage_refused(name: str, stored_as: str) -> DomainError:
+    """Call inside the ``except`` of the storage's failure: logs it, returns the person's message."""
+    log.exception("the file storage refused %s", stored_as)
+    return DomainError(_("Chưa lưu được tệp «%(file)s»: kho lưu trữ tài liệu đang không nhận tệp; chưa có gì "
+                         "thay đổi, hãy thử lại sau ít phút hoặc báo quản trị viên") % {"file": name})

@@ -235,9 +235,13 @@ def store_upload(assessment: Assessment, uploaded, *, actor, request=None) -> Ev
     if existing is not None:
         return existing  # one report backs many items without being uploaded twice
     name = files.storage_name(checked)
-    with transaction.atomic():
+    with files.removed_if_step_fails(), transaction.atomic():  # a failed step leaves no file behind
         if not default_storage.exists(name):
-            saved = default_storage.save(name, ContentFile(data))
+            try:
+                saved = default_storage.save(name, ContentFile(data))
+            except Exception as exc:  # OSError on disk, the S3 client's errors: refused, nothing saved
+                raise files.storage_refused(checked.name, name) from exc
+            files.stored_by_this_step(saved)
             if saved != name:  # pragma: no cover - a storage that renamed it
                 name = saved
         evidence = Evidence.objects.create(

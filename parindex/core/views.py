@@ -6,6 +6,8 @@ and 404 pages are Django's own views rendering 403.html and 404.html with the re
 then shows only what the person may open).
 """
 
+import sys
+
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.template import loader
@@ -16,6 +18,10 @@ from parindex.core.templatetags.site import same_site_referer
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
+    from .concurrency import is_database_unavailable, unavailable_response
+
+    if is_database_unavailable(sys.exc_info()[1]):  # raised outside a view (a middleware): still 503
+        return unavailable_response(request)
     template = loader.get_template(template_name)
     return HttpResponseServerError(template.render({"province_name": settings.PROVINCE_NAME,
                                                     "back": same_site_referer(request)}))
