@@ -31,12 +31,7 @@ from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit, Unit
 from tests.conftest import BEFORE_DEADLINE, best_value
 
-pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="row locks exist on PostgreSQL only: SQLite holds the whole database's write lock "
-                              "for each write transaction (docs/decisions.md, Locks)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 WAIT = 2  # seconds: the lock timeout of these tests. The held step stays stopped until the block ends,
 # so a step that waited on its locks could only end in a Conflict after WAIT: success in < WAIT is proof.
