@@ -14,7 +14,14 @@ import time
 
 from django.conf import settings
 
-RENEWED = "_parindex_renewed"  # when this middleware last saved the session (Unix seconds)
+RENEWED = "_parindex_renewed"  # when the session's expiry was last moved (Unix seconds)
+
+
+def born_renewed(sender, request, user, **kwargs):
+    """At login (signal ``user_logged_in``): the new session is saved with a fresh expiry anyway,
+    so the first page after it has nothing to renew."""
+    if hasattr(request, "session"):
+        request.session[RENEWED] = int(time.time())
 
 
 class SlidingSessionMiddleware:
