@@ -5,8 +5,17 @@ BIN := .venv/bin
 STAMP := .venv/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_ENV := DEBUG=1 DEMO=1
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+# `make run`: the production stack (gunicorn, WhiteNoise, DEBUG off) with the demo, over plain HTTP on
+# HOST:PORT. SECRET_KEY: yours if set, else a random one kept in var/demo-secret-key (not committed).
+# ALLOWED_HOSTS: HOST, localhost and 127.0.0.1; any name when HOST listens on every interface (a demo
+# on a local network). Mail (password-reset links) is printed in the terminal.
+comma := ,
+ALLOWED_HOSTS ?= $(if $(filter 0.0.0.0 ::,$(HOST)),*,$(HOST)$(comma)localhost$(comma)127.0.0.1)
+RUN_ENV = DEBUG=0 DEMO=1 SECRET_KEY="$${SECRET_KEY:-$$(cat var/demo-secret-key)}" ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend HOST="$(HOST)" PORT="$(PORT)"
 
-.PHONY: install run test test-postgres lint bench browser clean messages
+.PHONY: install run dev test test-postgres lint bench browser clean messages
 
 install: $(STAMP)
 $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
@@ -17,13 +26,26 @@ browser:
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-libreoffice.sh
 
-run: install
+var/demo-secret-key:
+	@mkdir -p var
+	@umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install var/demo-secret-key
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py load_criteria
+	@$(RUN_ENV) $(BIN)/python manage.py demo_setup
+	@$(RUN_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
+	@$(RUN_ENV) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
+
+# development: Django's runserver (reloads on change, DEBUG pages), same demo data
+dev: install
 	@mkdir -p var
 	@$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(DEV_ENV) $(BIN)/python manage.py load_criteria
 	@$(DEV_ENV) $(BIN)/python manage.py demo_setup
 	@$(DEV_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@$(DEV_ENV) $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	@$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest

@@ -18,9 +18,7 @@ from parindex.env import env_bool, env_int, env_json, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-DEMO = env_bool("DEMO", default=False)
-if DEMO and not DEBUG:
-    raise ImproperlyConfigured("DEMO=1 (demo accounts and data) is refused with DEBUG off")
+DEMO = env_bool("DEMO", default=False)  # refused on an HTTPS deployment: see "production server" below
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -87,7 +85,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),  # persistent connections (docs/operations.md)
+        conn_health_checks=True,  # a connection the database dropped is replaced, not used to fail a request
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -104,10 +103,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sessions expire: after SESSION_HOURS of inactivity (the cookie is renewed on each request)
-# and when the browser closes.
+# Sessions expire when the browser closes and after SESSION_HOURS of inactivity. The expiry slides
+# without writing the session on every request: parindex.core.sessions re-saves it only when less
+# than half of SESSION_COOKIE_AGE is left (docs/decisions.md, "Sliding sessions").
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock a username+IP pair after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
@@ -159,7 +158,7 @@ STORAGES = {
 PROVINCE_NAME = env_str("PROVINCE_NAME", "Bắc Kạn")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")  # `manage.py collectstatic` fills it
 
 # -- security (production values unless DEBUG; `manage.py check --deploy` passes) ---------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -243,3 +242,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
 # the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
 INSTALLED_APPS += ["parindex.publication", "parindex.documents"]
+
+# -- production server (issue 9 §1; docs/operations.md) ------------------------------------------------
+# gunicorn (deploy/gunicorn.conf.py) serves the application, `make run` included. Static files are
+# served by WhiteNoise from STATIC_ROOT (`manage.py collectstatic`), with hashed names cached for a
+# year and pre-compressed copies; directly after SecurityMiddleware, as WhiteNoise asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# Sliding session expiry without a write per request (see SESSION_COOKIE_AGE above); inside the
+# session middleware, so that its change is saved by it.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+                  "parindex.core.sessions.SlidingSessionMiddleware")
+# Templates: with no "loaders" option (APP_DIRS only), Django 5.2 wraps the loaders in its cached
+# loader, so each template is compiled once per process; tests/deploy/test_production_settings.py
+# checks it. /healthz answers over plain HTTP too: the proxy and monitoring probe the app directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Demo mode (`make run`: accounts with a printed shared password) runs only on plain-HTTP settings,
+# i.e. never on a deployment configured for its users (HTTPS redirect, secure cookies: check --deploy).
+if DEMO and not DEBUG and (SECURE_SSL_REDIRECT or SESSION_COOKIE_SECURE or CSRF_COOKIE_SECURE):
+    raise ImproperlyConfigured("DEMO=1 (demo accounts with a shared password) is refused on an HTTPS deployment "
+                               "(SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE or CSRF_COOKIE_SECURE on)")

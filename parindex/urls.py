@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic.base import RedirectView
 
 from parindex.board import views as board_views
+from parindex.core import health
 
 urlpatterns = [
     path("", board_views.home, name="home"),
@@ -17,8 +19,11 @@ urlpatterns = [
     path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
     path("", include("parindex.publication.urls")),
     path("admin/", admin.site.urls),
-    # browsers ask for /favicon.ico whatever the page links to
-    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.ico"), permanent=True)),
+    # browsers ask for /favicon.ico whatever the page links to; lazy: the static files' manifest is
+    # read at the first request, not when the URLs are imported (`manage.py check` needs no collectstatic)
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("core/favicon.ico"), permanent=True)),
+    # for the reverse proxy and monitoring (parindex/core/health.py)
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 # -- error pages in the site's layout (templates 403.html, 404.html, 500.html in parindex/core) --

@@ -19,3 +19,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 # own: SQLite in a file (threads share it as a deployment's workers do), PostgreSQL under another name.
 if os.environ.get("PARINDEX_CONCURRENCY_DB"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["PARINDEX_CONCURRENCY_DB"]}  # noqa: F405
+
+# Templates render {% static %} here without `collectstatic`: the plain storage. Production uses
+# WhiteNoise's manifest storage, which needs the collected files (tests/deploy/ runs it for real).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# WhiteNoise finds the apps' static files itself, as with DEBUG (no STATIC_ROOT to scan at start).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

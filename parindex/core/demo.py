@@ -1,6 +1,6 @@
 """Demo data for `make run`: the 2021 period with every Bắc Kạn unit and one account per role.
 
-Only in demo mode (settings.DEMO, which itself refuses DEBUG off). Idempotent: running it again
+Only in demo mode (settings.DEMO, which itself refuses HTTPS deployment settings). Idempotent: running it again
 changes nothing that is already there.
 """
 
@@ -87,13 +87,16 @@ def ensure_user(username: str, full_name: str):
     return user
 
 
-def setup(now: datetime) -> list[str]:
-    """`manage.py demo_setup`: refused outside demo mode."""
+def setup(now: datetime, cycle: bool = True) -> list[str]:
+    """`manage.py demo_setup`: refused outside demo mode. Without ``cycle``: the period, units and
+    accounts only (seconds instead of a minute; tests/deploy/test_two_servers.py)."""
     if not settings.DEMO:
-        raise DomainError("Dữ liệu demo chỉ được tạo ở chế độ demo (DEBUG=1 DEMO=1)")
+        raise DomainError("Dữ liệu demo chỉ được tạo ở chế độ demo (DEMO=1)")
     from . import demo_cycle
 
     log = populate(now)
+    if not cycle:
+        return log
     period = Period.objects.get(year=DEMO_YEAR)
     with transaction.atomic():
         log += demo_cycle.run(period, DEMO_PASSWORD)

@@ -137,6 +137,10 @@ MATRIX.update({
     "accounts:revoke": ("get", {"pk": 1}, "", row(403, anon=302, admin=200, snv__dieuphoi=200, chomoi__noivu=404)),
     "periods:create": ("get", {}, "", PROVINCE_ONLY),
 })
+# Issue 9: the health check, for the proxy and monitoring: everybody, no login (tests/deploy/test_healthz.py).
+MATRIX.update({
+    "healthz": ("get", {}, "", row(200)),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]

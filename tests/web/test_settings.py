@@ -36,7 +36,7 @@ def _django(env, *args):
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DEBUG", "DEMO", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
                           "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DJANGO_SETTINGS_MODULE",
-                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                          "DJANGO_ALLOW_ASYNC_UNSAFE", "DB_CONN_MAX_AGE"}}
     clean.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
                           capture_output=True, text=True)
@@ -48,10 +48,36 @@ def test_secret_key_is_required_when_debug_is_off():
     assert "SECRET_KEY is required when DEBUG is off" in result.stderr
 
 
-def test_demo_mode_refuses_to_run_with_debug_off():
+PLAIN_HTTP = {"SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0"}
+
+
+def test_demo_mode_refuses_to_run_on_https_deployment_settings():
     result = _django({"DEBUG": "0", "DEMO": "1", "SECRET_KEY": "x" * 60}, "check")
     assert result.returncode != 0
-    assert "DEMO=1" in result.stderr
+    assert "DEMO=1 (demo accounts with a shared password) is refused on an HTTPS deployment" in result.stderr
+    for name in PLAIN_HTTP:  # any one of them on is enough to refuse
+        result = _django({"DEBUG": "0", "DEMO": "1", "SECRET_KEY": "x" * 60, **PLAIN_HTTP, name: "1"}, "check")
+        assert result.returncode != 0 and "DEMO=1" in result.stderr, name
+
+
+def test_make_run_settings_are_production_over_plain_http():
+    """What `make run` sets (Makefile RUN_ENV): DEBUG off, the demo, plain HTTP on loopback."""
+    env = {"DEBUG": "0", "DEMO": "1", "SECRET_KEY": "k3y-" + "x9Q!" * 16, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           **PLAIN_HTTP}
+    code = ("from django.conf import settings as s; db = s.DATABASES['default']; print(s.DEBUG, s.DEMO, "
+            "s.STORAGES['staticfiles']['BACKEND'], db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])")
+    result = _django(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "False", "True", "whitenoise.storage.CompressedManifestStaticFilesStorage", "60", "True"]
+    assert _django(env, "check").returncode == 0
+
+
+def test_persistent_connections_are_configurable():
+    env = {"DEBUG": "1", "DB_CONN_MAX_AGE": "0"}
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    result = _django(env, "shell", "-c", code)
+    assert result.stdout.splitlines()[-1].split() == ["0"], result.stderr
 
 
 def test_malformed_debug_stops_start_up():
