@@ -37,24 +37,26 @@ def validate_assignment(role: str, *, unit: Unit | None, agency: str, team_distr
                         fields: list[str]) -> list[str]:
     errors = []
     if role not in Role.values:
-        return [f"Vai trò «{role}» không tồn tại"]
+        return [_("Vai trò «%(role)s» không tồn tại") % {"role": role}]
     if role in NEEDS_UNIT:
         if unit is None:
-            errors.append(f"Vai trò «{Role(role).label}» phải gắn với một đơn vị")
+            errors.append(_("Vai trò «%(role)s» phải gắn với một đơn vị") % {"role": Role(role).label})
         elif unit.kind not in UNIT_KINDS_FOR_ROLE[role]:
-            errors.append(f"Vai trò «{Role(role).label}» không gắn được với {UnitKind(unit.kind).label}")
+            errors.append(_("Vai trò «%(role)s» không gắn được với %(kind)s")
+                          % {"role": Role(role).label, "kind": UnitKind(unit.kind).label})
     elif unit is not None:
-        errors.append(f"Vai trò «{Role(role).label}» không gắn với đơn vị")
+        errors.append(_("Vai trò «%(role)s» không gắn với đơn vị") % {"role": Role(role).label})
     if role in NEEDS_AGENCY:
         if not agency:
-            errors.append("Thành viên tổ thẩm định phải có mã cơ quan")
+            errors.append(_("Thành viên tổ thẩm định phải có mã cơ quan"))
         if team_district is not None and team_district.kind != UnitKind.DISTRICT:
-            errors.append("Tổ thẩm định cấp huyện phải gắn với một huyện")
+            errors.append(_("Tổ thẩm định cấp huyện phải gắn với một huyện"))
         bad = [f for f in fields if f not in FIELD_LETTERS]
         if bad:
-            errors.append(f"Lĩnh vực không hợp lệ: {', '.join(bad)} (cho phép: {' '.join(FIELD_LETTERS)})")
+            errors.append(_("Lĩnh vực không hợp lệ: %(bad)s (cho phép: %(allowed)s)")
+                          % {"bad": ", ".join(bad), "allowed": " ".join(FIELD_LETTERS)})
     elif agency or team_district is not None or fields:
-        errors.append(f"Vai trò «{Role(role).label}» không có cơ quan, tổ hay lĩnh vực thẩm định")
+        errors.append(_("Vai trò «%(role)s» không có cơ quan, tổ hay lĩnh vực thẩm định") % {"role": Role(role).label})
     return errors
 
 
@@ -62,11 +64,11 @@ def grant_role(user, role: str, *, actor, unit: Unit | None = None, agency: str 
                team_district: Unit | None = None, fields: list[str] | None = None, reason: str = "",
                request=None) -> RoleAssignment:
     if actor is not None and not _may_grant(actor, role, unit=unit, team_district=team_district):
-        raise NotAllowed("Bạn không có quyền giao vai trò này")
+        raise NotAllowed(_("Bạn không có quyền giao vai trò này"))
     fields = sorted(set(fields or []))
     errors = validate_assignment(role, unit=unit, agency=agency, team_district=team_district, fields=fields)
     if errors:
-        raise DomainError("Không giao được vai trò", errors=errors)
+        raise DomainError(_("Không giao được vai trò"), errors=errors)
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, unit=unit, agency=agency, team_district=team_district,
@@ -88,9 +90,9 @@ def grant_role(user, role: str, *, actor, unit: Unit | None = None, agency: str 
 def revoke_role(assignment: RoleAssignment, *, actor, reason: str = "", request=None) -> RoleAssignment:
     if actor is not None and not _may_grant(actor, assignment.role, unit=assignment.unit,
                                             team_district=assignment.team_district):
-        raise NotAllowed("Bạn không có quyền thu hồi vai trò này")
+        raise NotAllowed(_("Bạn không có quyền thu hồi vai trò này"))
     if assignment.revoked_at is not None:
-        raise DomainError("Vai trò này đã được thu hồi")
+        raise DomainError(_("Vai trò này đã được thu hồi"))
     with transaction.atomic():
         before = assignment.scope()
         assignment.revoked_at = timezone.now()

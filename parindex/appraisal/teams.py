@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parindex.accounts import permissions
 from parindex.accounts.models import Role, RoleAssignment
@@ -29,9 +30,15 @@ from .models import Appraisal, Assignment, Team
 
 PROVINCIAL_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
 DISTRICT_KINDS = (UnitKind.COMMUNE,)
-KIND_LABELS = {UnitKind.DEPARTMENT: "Sở, ban, ngành", UnitKind.DISTRICT: "UBND cấp huyện",
-               UnitKind.COMMUNE: "UBND cấp xã"}
-SOURCE_CRITERION, SOURCE_FIELD, SOURCE_SET = "tiêu chí", "lĩnh vực", "bộ tiêu chí"
+KIND_LABELS = {UnitKind.DEPARTMENT: gettext_lazy("Sở, ban, ngành"), UnitKind.DISTRICT: gettext_lazy("UBND cấp huyện"),
+               UnitKind.COMMUNE: gettext_lazy("UBND cấp xã")}
+SOURCE_CRITERION, SOURCE_FIELD, SOURCE_SET = (gettext_lazy("tiêu chí"), gettext_lazy("lĩnh vực"),
+                                             gettext_lazy("bộ tiêu chí"))
+
+
+def team_name(district) -> str:
+    """«Tổ thẩm định tỉnh», or the district's team, in the reader's language."""
+    return _("Tổ thẩm định %(d)s") % {"d": district.name} if district is not None else _("Tổ thẩm định tỉnh")
 
 
 # -- reading ----------------------------------------------------------------------------------------
@@ -91,7 +98,7 @@ class TeamView:
 
     @property
     def name(self) -> str:
-        return f"Tổ thẩm định {self.district.name}" if self.district is not None else "Tổ thẩm định tỉnh"
+        return team_name(self.district)
 
     @property
     def lead(self):
@@ -159,14 +166,15 @@ def assignment_table(period, unit_kind: str, grants, team_name: str) -> Table | 
                     if crit.code not in codes:
                         codes.append(crit.code)
             rows.append(row)
-    held = {a for a, _ in grants}
+    held = {a for a, _fields in grants}
     gaps = []
     for agency, codes in missing.items():
         name = cset.agencies.get(agency, "")
         label = f"{agency} ({name})" if name else agency
-        hint = " — thành viên hiện có của cơ quan này không phụ trách các lĩnh vực đó" if agency in held else ""
-        gaps.append(f"{team_name} — {KIND_LABELS[unit_kind]}: Cơ quan {label} chưa có người thẩm định: "
-                    f"tiêu chí {', '.join(codes)}{hint}")
+        hint = _(" — thành viên hiện có của cơ quan này không phụ trách các lĩnh vực đó") if agency in held else ""
+        gaps.append(_("%(team)s — %(kind)s: Cơ quan %(agency)s chưa có người thẩm định: tiêu chí %(codes)s%(hint)s")
+                    % {"team": team_name, "kind": KIND_LABELS[unit_kind], "agency": label,
+                       "codes": ", ".join(codes), "hint": hint})
     return Table(unit_kind, KIND_LABELS[unit_kind], cset.id, dict(cset.agencies), rows, gaps)
 
 
@@ -174,7 +182,7 @@ def overview(period, district: PeriodUnit | None) -> TeamView:
     team = Team.objects.filter(period=period, district=district).select_related("lead").first()
     members = members_of(period, district)
     grants = [(a, frozenset(f)) for m in members for a, f in m.grants]
-    name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
+    name = team_name(district)
     kinds = DISTRICT_KINDS if district is not None else PROVINCIAL_KINDS
     tables = [t for t in (assignment_table(period, k, grants, name) for k in kinds) if t is not None]
     return TeamView(district, team, members, tables)
@@ -186,10 +194,10 @@ def _scope_codes(cset) -> dict[str, str]:
     codes = {}
     for fld in cset.fields:
         if any(not i.is_survey for i in fld.items):
-            codes[fld.code] = f"lĩnh vực {fld.code}"
+            codes[fld.code] = _("lĩnh vực %(f)s") % {"f": fld.code}
         for crit in fld.criteria:
             if any(not i.is_survey for i in crit.items):
-                codes[crit.code] = f"tiêu chí {crit.code}"
+                codes[crit.code] = _("tiêu chí %(c)s") % {"c": crit.code}
     return codes
 
 
@@ -266,7 +274,7 @@ def set_lead(period, district: PeriodUnit | None, user, *, actor, request=None) 
                              % {"district": district.name})
         if district is not None and (district.kind != UnitKind.DISTRICT or district.period_id != period.pk):
             raise DomainError(_("Tổ thẩm định cấp huyện phải gắn với một huyện của kỳ đánh giá"))
-        name = f"Tổ thẩm định {district.name}" if district is not None else "Tổ thẩm định tỉnh"
+        name = team_name(district)
         if user is None or not team_assignments(period, district).filter(user=user).exists():
             raise DomainError(_("Tổ trưởng phải là thành viên của %(team)s") % {"team": name})
         team, _created = Team.objects.get_or_create(period=period, district=district)

@@ -24,7 +24,7 @@ def _team_district(request, period, key: str):
     for district in permissions.visible_team_districts(request.user, period):
         if (district.code if district is not None else "") == key:
             return district
-    raise Http404("Không tìm thấy tổ thẩm định")
+    raise Http404(_("Không tìm thấy tổ thẩm định"))
 
 
 def _act(request, period) -> str:
@@ -33,15 +33,18 @@ def _act(request, period) -> str:
     if action == "assignment":
         kind, code, agency = post.get("unit_kind", ""), post.get("code", ""), post.get("agency", "")
         team_services.change_assignment(period, kind, code, agency, actor=request.user, request=request)
-        return f"Đã phân công {code} ({team_services.KIND_LABELS.get(kind, kind)}) cho {agency.strip()}"
+        return (_("Đã phân công %(code)s (%(kind)s) cho %(agency)s")
+                % {"code": code, "kind": team_services.KIND_LABELS.get(kind, kind), "agency": agency.strip()})
     if action == "reset":
         kind, code = post.get("unit_kind", ""), post.get("code", "")
         team_services.reset_assignment(period, kind, code, actor=request.user, request=request)
-        return f"Đã bỏ phân công riêng của {code}: áp dụng phân công của lĩnh vực hoặc của bộ tiêu chí"
+        return (_("Đã bỏ phân công riêng của %(code)s: áp dụng phân công của lĩnh vực hoặc của bộ tiêu chí")
+                % {"code": code})
     district = _team_district(request, period, post.get("team", ""))
     user = get_user_model().objects.filter(pk=post.get("lead", "") if post.get("lead", "").isdigit() else None).first()
-    team = team_services.set_lead(period, district, user, actor=request.user, request=request)
-    return f"{team}: tổ trưởng là {user.get_full_name() or user.get_username()}"
+    team_services.set_lead(period, district, user, actor=request.user, request=request)
+    return (_("%(team)s: tổ trưởng là %(lead)s")
+            % {"team": team_services.team_name(district), "lead": user.get_full_name() or user.get_username()})
 
 
 @login_required
@@ -52,7 +55,7 @@ def teams(request, year: int):
     errors: list[str] = []
     if request.method == "POST":
         if request.POST.get("action") not in ACTIONS:
-            return HttpResponseBadRequest("Thao tác không hợp lệ")
+            return HttpResponseBadRequest(_("Thao tác không hợp lệ"))
         try:
             done = _act(request, period)
         except DomainError as exc:

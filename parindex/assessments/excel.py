@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from time import monotonic
 
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.read_only import EMPTY_CELL
@@ -48,8 +49,8 @@ TEXT_CELL_BYTES = CELL_MAX * 3  # a full cell of Vietnamese text in UTF-8
 MAX_MEMBERS = 100
 MAX_RATIO = 100
 PARSE_SECONDS = 15
-BROKEN = ("Tệp không phải tệp Excel .xlsx hoặc đã bị hỏng, không đọc được; "
-          "hãy dùng mẫu Excel tải từ hệ thống")
+BROKEN = gettext_noop("Tệp không phải tệp Excel .xlsx hoặc đã bị hỏng, không đọc được; "
+                      "hãy dùng mẫu Excel tải từ hệ thống")  # translated when raised
 NO_SUPPORT = "Không có tài liệu kiểm chứng, không có giải trình — tổ thẩm định sẽ cho 0 điểm (mục III.3.2.b)"
 
 
@@ -310,41 +311,47 @@ def max_unzipped(assessment: Assessment) -> int:
 def _check_archive(archive: zipfile.ZipFile, limit: int) -> None:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise DomainError(f"Tệp Excel có {len(infos)} thành phần, mẫu chỉ có khoảng 10 (tối đa {MAX_MEMBERS}); "
-                          "hãy dùng mẫu Excel tải từ hệ thống")
+        raise DomainError(gettext("Tệp Excel có %(n)s thành phần, mẫu chỉ có khoảng 10 (tối đa %(max)s); "
+                                  "hãy dùng mẫu Excel tải từ hệ thống") % {"n": len(infos), "max": MAX_MEMBERS})
     total = sum(info.file_size for info in infos)
     if total > limit:
-        raise DomainError(f"Tệp Excel giải nén ra {total / 1048576:.1f} MB, tối đa {limit / 1048576:.1f} MB "
-                          "(vài lần mẫu của đơn vị); hãy dùng mẫu Excel tải từ hệ thống")
+        raise DomainError(gettext("Tệp Excel giải nén ra %(size)s MB, tối đa %(max)s MB "
+                                  "(vài lần mẫu của đơn vị); hãy dùng mẫu Excel tải từ hệ thống")
+                          % {"size": f"{total / 1048576:.1f}", "max": f"{limit / 1048576:.1f}"})
     for info in infos:
         ratio = info.file_size // max(info.compress_size, 1)
         if ratio > MAX_RATIO and info.file_size > 1048576:
-            raise DomainError(f"Thành phần «{info.filename[:80]}» của tệp Excel nén {ratio} lần, tối đa {MAX_RATIO} "
-                              "lần: tệp không phải bảng tính bình thường, không đọc")
+            raise DomainError(gettext("Thành phần «%(name)s» của tệp Excel nén %(ratio)s lần, tối đa %(max)s "
+                                      "lần: tệp không phải bảng tính bình thường, không đọc")
+                              % {"name": info.filename[:80], "ratio": ratio, "max": MAX_RATIO})
 
 
 def _open(data: bytes, limit: int):
     if not DEFUSEDXML:  # openpyxl reads through defusedxml only when it is installed and not switched off
-        raise DomainError("Máy chủ chưa cài defusedxml nên không nhận tệp Excel; hãy báo quản trị hệ thống")
+        raise DomainError(gettext("Máy chủ chưa cài defusedxml nên không nhận tệp Excel; hãy báo quản trị hệ thống"))
     if not data:
-        raise DomainError("Tệp rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã tải từ hệ thống")
+        raise DomainError(gettext("Tệp rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã tải từ hệ thống"))
     if len(data) > files.max_bytes():
-        raise DomainError(f"Tệp nặng {len(data) / 1024 / 1024:.1f} MB, vượt giới hạn {files.max_bytes() // 1048576} MB")
-    kind = ("PDF" if data.startswith(b"%PDF") else "Excel 97-2003 (.xls) hoặc Word (.doc)"
+        raise DomainError(gettext("Tệp nặng %(size)s MB, vượt giới hạn %(max)s MB")
+                          % {"size": f"{len(data) / 1024 / 1024:.1f}", "max": files.max_bytes() // 1048576})
+    kind = ("PDF" if data.startswith(b"%PDF") else gettext("Excel 97-2003 (.xls) hoặc Word (.doc)")
             if data.startswith(b"\xd0\xcf\x11\xe0") else None)
     if kind is not None:
-        raise DomainError(f"Tệp không phải tệp Excel .xlsx (nội dung là {kind}); hãy dùng mẫu Excel tải từ hệ thống")
+        raise DomainError(gettext("Tệp không phải tệp Excel .xlsx (nội dung là %(kind)s); "
+                                  "hãy dùng mẫu Excel tải từ hệ thống")
+                          % {"kind": kind})
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             _check_archive(archive, limit)
         if "mimetype" in names and "xl/workbook.xml" not in names:
-            raise DomainError("Tệp là bảng tính OpenDocument (.ods), không phải .xlsx; hãy lưu lại dạng Excel (.xlsx)")
+            raise DomainError(gettext("Tệp là bảng tính OpenDocument (.ods), không phải .xlsx; "
+                                      "hãy lưu lại dạng Excel (.xlsx)"))
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except DomainError:
         raise
     except Exception:  # noqa: BLE001 - any unreadable content gets the same clear answer
-        raise DomainError(BROKEN) from None
+        raise DomainError(gettext(BROKEN)) from None
 
 
 def _str(value) -> str:
@@ -370,21 +377,27 @@ def _check_origin(wb, ws, assessment: Assessment, cset: CriteriaSet) -> list[str
     unit = assessment.period_unit
     meta, codes = _meta(wb) if META_SHEET in wb.sheetnames else ({}, [])
     if meta.get("kind") != KIND:
-        return [f"Tệp không có trang ẩn «{META_SHEET}» của mẫu parindex (hoặc trang đó bị sửa), nên không biết "
-                f"tệp của đơn vị nào; hãy tải mẫu Excel của {unit.name} từ hệ thống rồi nhập điểm vào mẫu đó"]
+        return [gettext("Tệp không có trang ẩn «%(sheet)s» của mẫu parindex (hoặc trang đó bị sửa), nên không biết "
+                        "tệp của đơn vị nào; hãy tải mẫu Excel của %(unit)s từ hệ thống rồi nhập điểm vào mẫu đó")
+                % {"sheet": META_SHEET, "unit": unit.name}]
     errors = []
     if meta.get("unit") != unit.code:
         named = _str(ws["B2"].value) if _str(ws["A2"].value) == "Đơn vị" else ""
-        errors.append(f"Tệp là bảng tự đánh giá của {named or 'đơn vị khác'} (mã {meta.get('unit') or '?'}), "
-                      f"không phải của {unit.name} (mã {unit.code}); hãy tải mẫu Excel của {unit.name} rồi nhập lại")
+        errors.append(gettext("Tệp là bảng tự đánh giá của %(other)s (mã %(other_code)s), không phải của %(unit)s "
+                              "(mã %(code)s); hãy tải mẫu Excel của %(unit)s rồi nhập lại")
+                      % {"other": named or gettext("đơn vị khác"), "other_code": meta.get("unit") or "?",
+                         "unit": unit.name, "code": unit.code})
     if meta.get("year") != str(unit.period.year):
-        errors.append(f"Tệp thuộc kỳ đánh giá năm {meta.get('year') or '?'}, không phải năm {unit.period.year}")
+        errors.append(gettext("Tệp thuộc kỳ đánh giá năm %(other)s, không phải năm %(year)s")
+                      % {"other": meta.get("year") or "?", "year": unit.period.year})
     if meta.get("set_id") != cset.id or meta.get("sha256") != cset.sha256:
-        errors.append(f"Tệp theo bộ tiêu chí «{meta.get('set_id') or '?'}» (SHA-256 {meta.get('sha256', '')[:12]}), "
-                      f"khác bộ tiêu chí của kỳ này «{cset.id}» (SHA-256 {cset.sha256[:12]})")
+        errors.append(gettext("Tệp theo bộ tiêu chí «%(other)s» (SHA-256 %(other_sha)s), "
+                              "khác bộ tiêu chí của kỳ này «%(set)s» (SHA-256 %(sha)s)")
+                      % {"other": meta.get("set_id") or "?", "other_sha": meta.get("sha256", "")[:12],
+                         "set": cset.id, "sha": cset.sha256[:12]})
     elif codes != [i.code for i in cset.items]:
-        errors.append(f"Danh sách mã tiêu chí trong trang ẩn «{META_SHEET}» đã bị sửa, không khớp bộ tiêu chí "
-                      f"{cset.id}; hãy tải lại mẫu Excel từ hệ thống")
+        errors.append(gettext("Danh sách mã tiêu chí trong trang ẩn «%(sheet)s» đã bị sửa, không khớp bộ tiêu chí "
+                              "%(set)s; hãy tải lại mẫu Excel từ hệ thống") % {"sheet": META_SHEET, "set": cset.id})
     return errors
 
 
@@ -400,12 +413,13 @@ def _raw_points(cell) -> tuple[str, str]:
     if value is None:
         return "", ""
     if cell.data_type == "f":
-        return "", f"ô điểm chứa công thức «{value}»; hãy nhập số"
+        return "", gettext("ô điểm chứa công thức «%(v)s»; hãy nhập số") % {"v": value}
     if isinstance(value, (bool, date, time)):
-        return "", f"giá trị «{_shown(value)}» không phải là số (ô đang ở dạng ngày giờ hoặc đúng/sai)"
+        return "", (gettext("giá trị «%(v)s» không phải là số (ô đang ở dạng ngày giờ hoặc đúng/sai)")
+                    % {"v": _shown(value)})
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            return "", f"giá trị «{value}» không phải là số"
+            return "", gettext("giá trị «%(v)s» không phải là số") % {"v": value}
         return to_str(Decimal(str(round(value, 4)))), ""
     if isinstance(value, (int, Decimal)):
         return to_str(Decimal(value)), ""
@@ -417,14 +431,17 @@ def _header_row(ws) -> tuple[int | None, list[str]]:
         if _str(row[0]) == "TT":
             found = [_str(v) for v in row]
             if found != [title for title, _ in COLUMNS]:
-                return r, [f"Dòng {r}: tiêu đề các cột là «{' | '.join(found)}», khác mẫu "
-                           f"«{' | '.join(t for t, _ in COLUMNS)}»; không chèn, xoá hay đổi chỗ cột"]
+                return r, [gettext("Dòng %(r)s: tiêu đề các cột là «%(found)s», khác mẫu «%(wanted)s»; "
+                                   "không chèn, xoá hay đổi chỗ cột")
+                           % {"r": r, "found": " | ".join(found), "wanted": " | ".join(t for t, _ in COLUMNS)}]
             return r, []
-    return None, [f"Trang «{SHEET}» không có dòng tiêu đề bảng (ô «TT» ở cột A); hãy dùng mẫu Excel tải từ hệ thống"]
+    return None, [gettext("Trang «%(sheet)s» không có dòng tiêu đề bảng (ô «TT» ở cột A); "
+                          "hãy dùng mẫu Excel tải từ hệ thống") % {"sheet": SHEET}]
 
 
 def _fail(errors: list[str]):
-    raise DomainError(f"Tệp Excel có {len(errors)} lỗi; chưa nhập điểm nào, hãy sửa rồi nhập lại", errors=errors)
+    raise DomainError(gettext("Tệp Excel có %(n)s lỗi; chưa nhập điểm nào, hãy sửa rồi nhập lại") % {"n": len(errors)},
+                      errors=errors)
 
 
 def parse(assessment: Assessment, data: bytes) -> dict[str, tuple[str, str]]:
@@ -439,23 +456,24 @@ def parse(assessment: Assessment, data: bytes) -> dict[str, tuple[str, str]]:
     except DomainError:
         raise
     except Exception:  # noqa: BLE001 - malformed content found while reading: the same clear answer
-        raise DomainError(BROKEN) from None
+        raise DomainError(gettext(BROKEN)) from None
     finally:
         wb.close()
 
 
 def _in_time(deadline: float) -> None:
     if monotonic() > deadline:
-        raise DomainError(f"Đọc tệp Excel quá {PARSE_SECONDS} giây (tệp quá phức tạp so với mẫu), đã dừng; "
-                          "chưa nhập điểm nào, hãy dùng mẫu Excel tải từ hệ thống")
+        raise DomainError(gettext("Đọc tệp Excel quá %(s)s giây (tệp quá phức tạp so với mẫu), đã dừng; "
+                                  "chưa nhập điểm nào, hãy dùng mẫu Excel tải từ hệ thống") % {"s": PARSE_SECONDS})
 
 
 def _parse(assessment: Assessment, wb, deadline: float) -> dict[str, tuple[str, str]]:
     cset = services.criteria_of(assessment)
     unit_prefix = f"{assessment.period_unit.name}: "  # the row number says enough: drop the unit's name
     if SHEET not in wb.sheetnames:
-        _fail([f"Tệp không có trang «{SHEET}» (các trang trong tệp: "
-               f"{', '.join('«' + n + '»' for n in wb.sheetnames)}); hãy dùng mẫu Excel tải từ hệ thống"])
+        _fail([gettext("Tệp không có trang «%(sheet)s» (các trang trong tệp: %(names)s); "
+                       "hãy dùng mẫu Excel tải từ hệ thống")
+               % {"sheet": SHEET, "names": ", ".join("«" + n + "»" for n in wb.sheetnames)}])
     ws = wb[SHEET]
     errors = _check_origin(wb, ws, assessment, cset)
     head, header_errors = _header_row(ws)
@@ -468,7 +486,9 @@ def _parse(assessment: Assessment, wb, deadline: float) -> dict[str, tuple[str, 
     for r, row in enumerate(ws.iter_rows(min_row=head + 1, max_col=6), start=head + 1):
         _in_time(deadline)
         if r > head + MAX_ROWS:
-            errors.append(f"Trang «{SHEET}» có hơn {MAX_ROWS} dòng, nhiều hơn mẫu rất nhiều; chỉ đọc đến dòng {r - 1}")
+            errors.append(gettext("Trang «%(sheet)s» có hơn %(max)s dòng, nhiều hơn mẫu rất nhiều; "
+                                  "chỉ đọc đến dòng %(r)s")
+                          % {"sheet": SHEET, "max": MAX_ROWS, "r": r - 1})
             break
         code_cell, title_cell, _, points_cell, _, expl_cell = (*row, *[EMPTY_CELL] * 6)[:6]
         code, points_value = _str(code_cell.value), points_cell.value
@@ -476,40 +496,48 @@ def _parse(assessment: Assessment, wb, deadline: float) -> dict[str, tuple[str, 
             if _str(title_cell.value) == TOTAL_LABEL:
                 break
             if _str(points_value):
-                errors.append(f"Dòng {r}: có điểm «{_shown(points_value)}» nhưng cột TT không có mã tiêu chí")
+                errors.append(gettext("Dòng %(r)s: có điểm «%(v)s» nhưng cột TT không có mã tiêu chí")
+                              % {"r": r, "v": _shown(points_value)})
             continue
         item = cset.items_by_code.get(code)
         if item is None:
             if code not in structure:
-                errors.append(f"Dòng {r}: mã «{code}» không có trong bộ tiêu chí {cset.id}; "
-                              f"cột TT phải giữ nguyên mã của mẫu")
+                errors.append(gettext("Dòng %(r)s: mã «%(code)s» không có trong bộ tiêu chí %(set)s; "
+                                      "cột TT phải giữ nguyên mã của mẫu") % {"r": r, "code": code, "set": cset.id})
             continue
         if code in seen:
-            errors.append(f"Dòng {r}: tiêu chí {code} lặp lại (đã có ở dòng {seen[code]}); mỗi tiêu chí một dòng")
+            errors.append(gettext("Dòng %(r)s: tiêu chí %(code)s lặp lại (đã có ở dòng %(first)s); "
+                                  "mỗi tiêu chí một dòng")
+                          % {"r": r, "code": code, "first": seen[code]})
             continue
         seen[code] = r
         if item.is_survey:
             if _str(points_value) not in ("", SURVEY_EVIDENCE):
-                errors.append(f"Dòng {r}: tiêu chí {code} được chấm qua điều tra xã hội học (ĐTXHH), đơn vị không "
-                              f"tự chấm — ô điểm có «{_shown(points_value)}»; hãy để «{SURVEY_EVIDENCE}» hoặc bỏ trống")
+                errors.append(gettext("Dòng %(r)s: tiêu chí %(code)s được chấm qua điều tra xã hội học (ĐTXHH), đơn vị "
+                                      "không tự chấm — ô điểm có «%(v)s»; hãy để «%(survey)s» hoặc bỏ trống")
+                              % {"r": r, "code": code, "v": _shown(points_value), "survey": SURVEY_EVIDENCE})
             continue
         raw, problem = _raw_points(points_cell)
         if problem:
-            errors.append(f"Dòng {r}: tiêu chí {code}: {problem} — cho phép: {item.allowed_description()}")
+            errors.append(gettext("Dòng %(r)s: tiêu chí %(code)s: %(problem)s — cho phép: %(allowed)s")
+                          % {"r": r, "code": code, "problem": problem, "allowed": item.allowed_description()})
             continue
         if expl_cell.data_type == "f":
-            errors.append(f"Dòng {r}: tiêu chí {code}: ô Giải trình chứa công thức; hãy nhập văn bản")
+            errors.append(gettext("Dòng %(r)s: tiêu chí %(code)s: ô Giải trình chứa công thức; hãy nhập văn bản")
+                          % {"r": r, "code": code})
             continue
         try:
             services.parse_points(assessment, code, raw)
         except DomainError as exc:
-            errors.append(f"Dòng {r}: {exc.message.removeprefix(unit_prefix)}")
+            errors.append(gettext("Dòng %(r)s: %(message)s")
+                          % {"r": r, "message": exc.message.removeprefix(unit_prefix)})
             continue
         result[code] = (raw, _str(expl_cell.value))
     for item in cset.items:
         if not item.is_survey and item.code not in seen:
-            errors.append(f"Thiếu dòng của tiêu chí {item.code} «{item.title}» (tối đa {format_vi(item.max_points)} "
-                          f"điểm); không xoá dòng của mẫu — để trống ô điểm nếu chưa chấm")
+            errors.append(gettext("Thiếu dòng của tiêu chí %(code)s «%(title)s» (tối đa %(max)s điểm); "
+                                  "không xoá dòng của mẫu — để trống ô điểm nếu chưa chấm")
+                          % {"code": item.code, "title": item.title, "max": format_vi(item.max_points)})
     if errors:
         _fail(errors)
     return result

@@ -49,11 +49,12 @@ def max_bytes() -> int:
 
 def check_name(name: str) -> str:
     if not name or not name.strip():
-        raise DomainError("Tệp không có tên")
+        raise DomainError(_("Tệp không có tên"))
     if "/" in name or "\\" in name or name in {".", ".."} or any(ord(c) < 32 for c in name):
-        raise DomainError(f"Tên tệp «{name}» không hợp lệ: tên tệp không được chứa đường dẫn hoặc ký tự điều khiển")
+        raise DomainError(_("Tên tệp «%(name)s» không hợp lệ: tên tệp không được chứa đường dẫn hoặc ký tự điều khiển")
+                          % {"name": name})
     if len(name) > 255:
-        raise DomainError("Tên tệp dài quá 255 ký tự")
+        raise DomainError(_("Tên tệp dài quá 255 ký tự"))
     return name.strip()
 
 
@@ -62,24 +63,28 @@ def check_upload(uploaded) -> tuple[CheckedFile, bytes]:
     name = check_name(getattr(uploaded, "name", "") or "")
     size = uploaded.size
     if size == 0:
-        raise DomainError(f"Tệp «{name}» rỗng (0 byte)")
+        raise DomainError(_("Tệp «%(name)s» rỗng (0 byte)") % {"name": name})
     if size > max_bytes():
-        raise DomainError(f"Tệp «{name}» nặng {size / 1024 / 1024:.1f} MB, vượt giới hạn {settings.EVIDENCE_MAX_MB} MB")
+        raise DomainError(_("Tệp «%(name)s» nặng %(size)s MB, vượt giới hạn %(limit)s MB")
+                          % {"name": name, "size": f"{size / 1024 / 1024:.1f}", "limit": settings.EVIDENCE_MAX_MB})
     data = b"".join(uploaded.chunks())
     if len(data) != size:
-        raise DomainError(f"Tệp «{name}» tải lên không trọn vẹn, hãy thử lại")
+        raise DomainError(_("Tệp «%(name)s» tải lên không trọn vẹn, hãy thử lại") % {"name": name})
     guess = filetype.guess(data[:262144])
     kind = guess.extension if guess else None
     if kind == "jpeg":
         kind = "jpg"
     if kind not in ALLOWED:
-        found = f"nội dung là {guess.mime}" if guess else "không nhận ra loại nội dung"
-        raise DomainError(f"Tệp «{name}» không được chấp nhận ({found}); chỉ nhận {ALLOWED_TEXT}")
+        found = _("nội dung là %(mime)s") % {"mime": guess.mime} if guess else _("không nhận ra loại nội dung")
+        raise DomainError(_("Tệp «%(name)s» không được chấp nhận (%(found)s); chỉ nhận %(allowed)s")
+                          % {"name": name, "found": found, "allowed": ALLOWED_TEXT})
     ext = os.path.splitext(name)[1].lower()
     label, extensions = ALLOWED[kind]
     if ext not in extensions:
-        raise DomainError(f"Tệp «{name}» có đuôi «{ext or '(không có)'}» nhưng nội dung là {label}; "
-                          f"hãy đặt đúng đuôi {', '.join(sorted(extensions))}")
+        raise DomainError(_("Tệp «%(name)s» có đuôi «%(ext)s» nhưng nội dung là %(label)s; "
+                            "hãy đặt đúng đuôi %(wanted)s")
+                          % {"name": name, "ext": ext or _("(không có)"), "label": label,
+                             "wanted": ", ".join(sorted(extensions))})
     sha = hashlib.sha256(data).hexdigest()
     return CheckedFile(name=name, kind=kind, mime=guess.mime, size=size, sha256=sha), data
 

@@ -37,12 +37,12 @@ class ParticipantsForm(forms.Form):
             if not line.strip():
                 continue
             if ";" not in line:
-                raise forms.ValidationError(f"Dòng {n}: cần dạng «Họ và tên; Chức vụ»")
+                raise forms.ValidationError(_("Dòng %(n)s: cần dạng «Họ và tên; Chức vụ»") % {"n": n})
             name, position = (part.strip() for part in line.split(";", 1))
             for label, value, field in ((_("họ và tên"), name, "name"), (_("chức vụ"), position, "position")):
                 message = too_long(label, value, limit_of(Participant, field))
                 if message:
-                    errors.append(f"Dòng {n}: {message}")
+                    errors.append(_("Dòng %(n)s: %(message)s") % {"n": n, "message": message})
             rows.append((name, position))
         if errors:
             raise forms.ValidationError(errors)

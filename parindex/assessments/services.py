@@ -141,9 +141,10 @@ def totals(assessment: Assessment, views: dict[str, ItemView] | None = None) -> 
 def _require_editable(assessment: Assessment, actor, at: datetime | None = None) -> None:
     unit = assessment.period_unit
     if not permissions.can_self_assess(actor, unit):
-        raise NotAllowed(f"Bạn không phải cán bộ được giao tự đánh giá của {unit.name}")
+        raise NotAllowed(gettext("Bạn không phải cán bộ được giao tự đánh giá của %(unit)s") % {"unit": unit.name})
     if assessment.status != Status.DRAFT:
-        raise DomainError(f"Bản tự đánh giá đang ở trạng thái «{assessment.get_status_display()}», không sửa được")
+        raise DomainError(gettext("Bản tự đánh giá đang ở trạng thái «%(s)s», không sửa được")
+                          % {"s": assessment.get_status_display()})
     verdict = period_services.may_act(unit, own_step(unit), at)
     if not verdict.allowed:
         raise DomainError(verdict.message)
@@ -175,9 +176,10 @@ def parse_points(assessment: Assessment, code: str, raw: str) -> Decimal | None:
     item = cset.items_by_code.get(code)
     unit = assessment.period_unit.name
     if item is None:
-        raise DomainError(f"{unit}: không có tiêu chí mã «{code}»")
+        raise DomainError(gettext("%(unit)s: không có tiêu chí mã «%(code)s»") % {"unit": unit, "code": code})
     if item.is_survey:
-        raise DomainError(f"Tiêu chí {code} được chấm qua điều tra xã hội học (ĐTXHH); đơn vị không tự chấm")
+        raise DomainError(gettext("Tiêu chí %(code)s được chấm qua điều tra xã hội học (ĐTXHH); đơn vị không tự chấm")
+                          % {"code": code})
     raw = (raw or "").strip()
     if raw == "":
         return None
@@ -201,10 +203,12 @@ def save_item(assessment: Assessment, code: str, raw_points: str, explanation: s
         _require_editable(assessment, actor, at)
         score, _ = ItemScore.objects.get_or_create(assessment=assessment, item_code=code)  # under the sheet's lock
         if version is not None and score.version != version:
-            who = score.updated_by.get_username() if score.updated_by else "người khác"
-            shown = format_vi(score.points) if score.points is not None else "chưa chấm"
-            raise Conflict(f"Tiêu chí {code} vừa được {who} lưu với điểm {shown} lúc "
-                           f"{timezone.localtime(score.updated_at):%H:%M:%S}; hãy xem lại rồi lưu lần nữa",
+            who = score.updated_by.get_username() if score.updated_by else gettext("người khác")
+            shown = format_vi(score.points) if score.points is not None else gettext("chưa chấm")
+            raise Conflict(gettext("Tiêu chí %(code)s vừa được %(who)s lưu với điểm %(points)s lúc %(time)s; "
+                                   "hãy xem lại rồi lưu lần nữa")
+                           % {"code": code, "who": who, "points": shown,
+                              "time": f"{timezone.localtime(score.updated_at):%H:%M:%S}"},
                            current=score)
         if score.points == points and score.explanation == explanation and score.version > 0:
             return score
@@ -256,13 +260,13 @@ def add_document(assessment: Assessment, *, number: str, issued_on, issuer: str,
                  at=None, request=None) -> Evidence:
     _require_editable(assessment, actor, at)
     number, issuer, summary = (number or "").strip(), (issuer or "").strip(), (summary or "").strip()
-    missing = [label for label, value in (("số hiệu", number), ("cơ quan ban hành", issuer), ("trích yếu", summary))
-               if not value]
+    missing = [label for label, value in ((gettext("số hiệu"), number), (gettext("cơ quan ban hành"), issuer),
+                                          (gettext("trích yếu"), summary)) if not value]
     if missing:
-        raise DomainError(f"Văn bản kiểm chứng thiếu: {', '.join(missing)}")
-    require_lengths([("Số hiệu", number, limit_of(Evidence, "number")),
-                     ("Cơ quan ban hành", issuer, limit_of(Evidence, "issuer")),
-                     ("Trích yếu", summary, limit_of(Evidence, "summary"))])
+        raise DomainError(gettext("Văn bản kiểm chứng thiếu: %(missing)s") % {"missing": ", ".join(missing)})
+    require_lengths([(gettext("Số hiệu"), number, limit_of(Evidence, "number")),
+                     (gettext("Cơ quan ban hành"), issuer, limit_of(Evidence, "issuer")),
+                     (gettext("Trích yếu"), summary, limit_of(Evidence, "summary"))])
     with transaction.atomic():
         evidence = Evidence.objects.create(assessment=assessment, kind=Evidence.Kind.DOCUMENT, number=number,
                                            issued_on=issued_on, issuer=issuer, summary=summary, added_by=actor)
@@ -274,10 +278,11 @@ def add_document(assessment: Assessment, *, number: str, issued_on, issuer: str,
 def link_evidence(assessment: Assessment, code: str, evidence: Evidence, location: str, *, actor, at=None,
                   request=None) -> ItemEvidence:
     if evidence.assessment_id != assessment.pk:
-        raise DomainError("Tài liệu không thuộc thư viện tài liệu của đơn vị này")
+        raise DomainError(gettext("Tài liệu không thuộc thư viện tài liệu của đơn vị này"))
     parse_points(assessment, code, "")  # the item exists and is self-assessed
     location = (location or "").strip()
-    require_lengths([(f"Tiêu chí {code}: vị trí trong tài liệu", location, limit_of(ItemEvidence, "location"))])
+    require_lengths([(gettext("Tiêu chí %(code)s: vị trí trong tài liệu") % {"code": code}, location,
+                      limit_of(ItemEvidence, "location"))])
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
@@ -323,15 +328,15 @@ def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, act
         if not name and not position:
             continue
         if not name or not position:
-            errors.append(f"Dòng {n}: cần cả họ tên và chức vụ")
-        for label, value, field in (("họ và tên", name, "name"), ("chức vụ", position, "position")):
+            errors.append(gettext("Dòng %(n)s: cần cả họ tên và chức vụ") % {"n": n})
+        for label, value, field in ((gettext("họ và tên"), name, "name"), (gettext("chức vụ"), position, "position")):
             try:
                 require_lengths([(label, value, limit_of(Participant, field))])
             except DomainError as exc:
-                errors.append(f"Dòng {n}: {exc.message}")
+                errors.append(gettext("Dòng %(n)s: %(message)s") % {"n": n, "message": exc.message})
         clean.append((name, position))
     if errors:
-        raise DomainError("Danh sách thành phần tham gia chưa đúng", errors=errors)
+        raise DomainError(gettext("Danh sách thành phần tham gia chưa đúng"), errors=errors)
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
@@ -444,7 +449,8 @@ def send_for_approval(assessment: Assessment, *, actor, at=None, request=None) -
 
 def _require_head(assessment: Assessment, actor) -> None:
     if not permissions.can_approve_submission(actor, assessment.period_unit):
-        raise NotAllowed(f"Chỉ thủ trưởng {assessment.period_unit.name} được duyệt, nộp hoặc rút bản tự đánh giá")
+        raise NotAllowed(gettext("Chỉ thủ trưởng %(unit)s được duyệt, nộp hoặc rút bản tự đánh giá")
+                         % {"unit": assessment.period_unit.name})
 
 
 def send_back(assessment: Assessment, comment: str, *, actor, at=None, request=None) -> Assessment:
@@ -453,9 +459,9 @@ def send_back(assessment: Assessment, comment: str, *, actor, at=None, request=N
         assessment = _lock(assessment)
         _require_head(assessment, actor)
         if assessment.status != Status.AWAITING_APPROVAL:
-            raise DomainError("Chỉ trả lại được bản đang chờ duyệt")
+            raise DomainError(gettext("Chỉ trả lại được bản đang chờ duyệt"))
         if not comment:
-            raise DomainError("Phải ghi ý kiến khi trả lại để cán bộ biết cần sửa gì")
+            raise DomainError(gettext("Phải ghi ý kiến khi trả lại để cán bộ biết cần sửa gì"))
         assessment.status = Status.DRAFT
         assessment.sent_back_comment = comment
         assessment.save(update_fields=["status", "sent_back_comment"])
@@ -547,10 +553,11 @@ def withdraw(assessment: Assessment, *, actor, reason: str = "", at=None, reques
         _require_head(assessment, actor)
         unit = assessment.period_unit
         if assessment.status != Status.SUBMITTED or unit.state != WorkState.SUBMITTED:
-            raise DomainError("Chỉ rút được bản đã nộp và chưa được thẩm định")
+            raise DomainError(gettext("Chỉ rút được bản đã nộp và chưa được thẩm định"))
         verdict = period_services.may_act(unit, own_step(unit), at)
         if not verdict.allowed:
-            raise DomainError(f"{verdict.message}. Sau hạn, chỉ điều phối viên cấp quản lý mở lại được")
+            raise DomainError(gettext("%(message)s. Sau hạn, chỉ điều phối viên cấp quản lý mở lại được")
+                              % {"message": verdict.message})
         _reopen(assessment, actor, "assessment.withdrawn", reason or "Thủ trưởng rút để sửa", request)
     return assessment
 
@@ -559,14 +566,14 @@ def reopen(assessment: Assessment, reason: str, new_due: datetime, *, actor, req
     """After the deadline, the coordinator of that level re-opens with a reason and a new deadline."""
     unit = assessment.period_unit
     if not permissions.can_reopen_assessment(actor, unit):
-        raise NotAllowed("Chỉ điều phối viên của cấp quản lý đơn vị này được mở lại bản tự đánh giá")
+        raise NotAllowed(gettext("Chỉ điều phối viên của cấp quản lý đơn vị này được mở lại bản tự đánh giá"))
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Phải ghi lý do mở lại")
+        raise DomainError(gettext("Phải ghi lý do mở lại"))
     with transaction.atomic():
         assessment = _lock(assessment)
         if assessment.status != Status.SUBMITTED or unit.state != WorkState.SUBMITTED:
-            raise DomainError("Chỉ mở lại được bản đã nộp và chưa được thẩm định")
+            raise DomainError(gettext("Chỉ mở lại được bản đã nộp và chưa được thẩm định"))
         period_services.grant_extension(unit, own_step(unit), new_due, reason, actor=actor, request=request)
         _reopen(assessment, actor, "assessment.reopened", reason, request)
     return assessment

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex.accounts import permissions
@@ -37,7 +37,8 @@ def _load(request, year: int, code: str):
     assessment = services.assessment_of(unit)
     if assessment.pk is None and request.method == "POST":
         if not permissions.can_self_assess(request.user, unit):
-            raise NotAllowed(f"{unit.name} chưa bắt đầu tự đánh giá: chỉ cán bộ được giao tự đánh giá bắt đầu")
+            raise NotAllowed(_("%(unit)s chưa bắt đầu tự đánh giá: chỉ cán bộ được giao tự đánh giá bắt đầu")
+                              % {"unit": unit.name})
         assessment = services.get_or_create(unit)
     return unit, assessment
 
@@ -114,7 +115,7 @@ def save_item(request, year: int, code: str, item: str):
             "scored": t.scored, "items": t.items, "unsupported": t.unsupported,
             "saved_at": timezone.localtime(score.updated_at).strftime("%H:%M:%S"),
         })
-    messages.success(request, f"Đã lưu tiêu chí {item}")
+    messages.success(request, _("Đã lưu tiêu chí %(item)s") % {"item": item})
     return _back(unit, f"item-{item}")
 
 
@@ -140,11 +141,11 @@ def link(request, year: int, code: str, item: str):
     raw = request.POST.get("evidence", "")
     evidence = assessment.evidence.filter(pk=int(raw)).first() if raw.isdigit() else None
     if evidence is None:
-        messages.error(request, f"Tiêu chí {item}: chưa chọn tài liệu trong thư viện của đơn vị")
+        messages.error(request, _("Tiêu chí %(item)s: chưa chọn tài liệu trong thư viện của đơn vị") % {"item": item})
         return _back(unit, f"item-{item}")
     return _run(request, unit, lambda: services.link_evidence(
         assessment, item, evidence, request.POST.get("location", ""), actor=request.user, request=request),
-        f"Đã gắn tài liệu cho tiêu chí {item}", f"item-{item}")
+        _("Đã gắn tài liệu cho tiêu chí %(item)s") % {"item": item}, f"item-{item}")
 
 
 @login_required
@@ -156,7 +157,7 @@ def unlink(request, year: int, code: str, link_id: int):
     item_link = get_object_or_404(ItemEvidence, pk=link_id, score__assessment=assessment)
     item = item_link.score.item_code
     return _run(request, unit, lambda: services.unlink_evidence(item_link, actor=request.user, request=request),
-                f"Đã bỏ tài liệu khỏi tiêu chí {item}", f"item-{item}")
+                _("Đã bỏ tài liệu khỏi tiêu chí %(item)s") % {"item": item}, f"item-{item}")
 
 
 @login_required
@@ -173,14 +174,15 @@ def library(request, year: int, code: str):
                 if upload_form.is_valid():
                     evidence = services.upload_evidence(assessment, upload_form.cleaned_data["file"],
                                                         actor=request.user, request=request)
-                    messages.success(request, f"Đã thêm tệp «{evidence.original_name}» vào thư viện")
+                    messages.success(request, _("Đã thêm tệp «%(name)s» vào thư viện")
+                                     % {"name": evidence.original_name})
                     return redirect("assessments:library", year=year, code=code)
             else:
                 document_form = DocumentForm(request.POST, prefix="d")
                 if document_form.is_valid():
                     services.add_document(assessment, actor=request.user, request=request,
                                           **document_form.cleaned_data)
-                    messages.success(request, "Đã thêm văn bản vào thư viện")
+                    messages.success(request, _("Đã thêm văn bản vào thư viện"))
                     return redirect("assessments:library", year=year, code=code)
         except NotAllowed as exc:
             raise PermissionDenied(exc.message) from None
@@ -233,7 +235,7 @@ def participants(request, year: int, code: str):
                 for e in exc.errors:
                     form.add_error("rows", e)
             else:
-                messages.success(request, "Đã lưu thành phần tham gia và phần khó khăn, kiến nghị")
+                messages.success(request, _("Đã lưu thành phần tham gia và phần khó khăn, kiến nghị"))
                 return _back(unit)
     return render(request, "assessments/participants.html", {
         "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
@@ -242,9 +244,10 @@ def participants(request, year: int, code: str):
 
 
 PARTICIPANT_HINT = {
-    "department": "Thủ trưởng đơn vị và trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.a)",
-    "district": "Chủ tịch UBND cấp huyện và Trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.b)",
-    "commune": "Chủ tịch UBND cấp xã, công chức tham mưu công tác CCHC và các công chức chuyên môn (mục III.2.2.c)",
+    "department": gettext_lazy("Thủ trưởng đơn vị và trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.a)"),
+    "district": gettext_lazy("Chủ tịch UBND cấp huyện và Trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.b)"),
+    "commune": gettext_lazy("Chủ tịch UBND cấp xã, công chức tham mưu công tác CCHC và các công chức chuyên môn "
+                            "(mục III.2.2.c)"),
 }
 
 
@@ -314,7 +317,7 @@ def send_back(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
     return _run(request, unit, lambda: services.send_back(assessment, request.POST.get("comment", ""),
                                                           actor=request.user, request=request),
-                "Đã trả lại cho cán bộ")
+                _("Đã trả lại cho cán bộ"))
 
 
 @login_required
@@ -330,7 +333,7 @@ def withdraw(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
     return _run(request, unit, lambda: services.withdraw(assessment, actor=request.user,
                                                          reason=request.POST.get("reason", ""), request=request),
-                "Đã rút bản tự đánh giá để sửa")
+                _("Đã rút bản tự đánh giá để sửa"))
 
 
 @login_required
@@ -346,7 +349,7 @@ def reopen(request, year: int, code: str):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Đã mở lại bản tự đánh giá của {unit.name}")
+            messages.success(request, _("Đã mở lại bản tự đánh giá của %(unit)s") % {"unit": unit.name})
             return _back(unit)
     return render(request, "assessments/reopen.html", {"unit": unit, "period": unit.period, "form": form})
 

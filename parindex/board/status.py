@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext as _
 
 from parindex.periods.models import Extension
 from parindex.periods.services import deadline_for
@@ -27,12 +28,12 @@ def describe_left(delta: timedelta) -> str:
     hours = rest // 3600
     minutes = (rest % 3600) // 60
     if days:
-        text = f"{days} ngày {hours} giờ"
+        text = _("%(d)s ngày %(h)s giờ") % {"d": days, "h": hours}
     elif hours:
-        text = f"{hours} giờ {minutes} phút"
+        text = _("%(h)s giờ %(m)s phút") % {"h": hours, "m": minutes}
     else:
-        text = f"{minutes} phút"
-    return f"quá hạn {text}" if late else f"còn {text}"
+        text = _("%(m)s phút") % {"m": minutes}
+    return (_("quá hạn %(t)s") if late else _("còn %(t)s")) % {"t": text}
 
 
 @dataclass
@@ -50,7 +51,7 @@ def row_for(unit: PeriodUnit, now: datetime) -> Row:
     deadline, extended = deadline_for(unit, own_step(unit))
     done = unit.state in SUBMITTED_OR_LATER
     overdue = not done and now >= deadline
-    left = "đã nộp" if done else describe_left(deadline - now)
+    left = _("đã nộp") if done else describe_left(deadline - now)
     return Row(unit, deadline, extended, format_instant(deadline), left, overdue, done)
 
 

@@ -42,26 +42,28 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
     year = period.year
     if s.province:
         if period.status == Period.Status.DRAFT:
-            items.append(Todo("province", f"Kiểm tra mốc thời gian và mở kỳ đánh giá {year}",
+            items.append(Todo("province", _("Kiểm tra mốc thời gian và mở kỳ đánh giá %(year)s") % {"year": year},
                               reverse("periods:detail", args=[year])))
         units = PeriodUnit.objects.filter(period=period, kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
         counted = progress(units, period, now)  # one query, whatever the number of units
         late, pending = counted["late"], counted["pending"]
-        items.append(Todo("province", f"Theo dõi sở, ban, ngành và cấp huyện: {pending} đơn vị chưa nộp, "
-                          f"{late} đơn vị quá hạn", reverse("board:board", args=[year, "tinh"]),
+        items.append(Todo("province", _("Theo dõi sở, ban, ngành và cấp huyện: %(pending)s đơn vị chưa nộp, "
+                                        "%(late)s đơn vị quá hạn") % {"pending": pending, "late": late},
+                          reverse("board:board", args=[year, "tinh"]),
                           format_instant(period.self_due), urgent=late > 0))
-        items.append(Todo("province", "Tổ chức thẩm định của tỉnh (tháng 01 năm sau)",
+        items.append(Todo("province", _("Tổ chức thẩm định của tỉnh (tháng 01 năm sau)"),
                           reverse("board:board", args=[year, "tinh"]),
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"))
-        items.append(Todo("province", "Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)",
+        items.append(Todo("province", _("Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)"),
                           reverse("board:commune_summary", args=[year])))
     for district in PeriodUnit.objects.filter(period=period, unit_id__in=s.districts):
         counted = progress(PeriodUnit.objects.filter(parent=district, kind=UnitKind.COMMUNE), period, now)
         late, pending, total = counted["late"], counted["pending"], counted["total"]
-        items.append(Todo("district", f"{district.name}: {pending}/{total} xã chưa nộp tự đánh giá, "
-                          f"{late} xã quá hạn", reverse("board:board", args=[year, "xa"]) + f"?huyen={district.code}",
+        items.append(Todo("district", _("%(d)s: %(pending)s/%(n)s xã chưa nộp tự đánh giá, %(late)s xã quá hạn")
+                          % {"d": district.name, "pending": pending, "n": total, "late": late},
+                          reverse("board:board", args=[year, "xa"]) + f"?huyen={district.code}",
                           format_instant(period.commune_self_due), urgent=late > 0))
-        items.append(Todo("district", f"{district.name}: thẩm định và công bố Chỉ số cấp xã",
+        items.append(Todo("district", _("%(d)s: thẩm định và công bố Chỉ số cấp xã") % {"d": district.name},
                           reverse("publication:district", args=[year, district.code]),
                           format_instant(period.district_publish_due)))
         if total and counted["with_result"] == total and counted["appraised"]:
@@ -84,18 +86,18 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                               % {"u": unit.name}, reverse("explanation:page", args=[year, unit.code]),
                               rounds[unit.pk]))
         row = row_for(unit, now)
-        what = ("Duyệt và nộp kết quả tự đánh giá" if unit.unit_id in s.head_of
-                else "Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng")
+        what = (_("Duyệt và nộp kết quả tự đánh giá") if unit.unit_id in s.head_of
+                else _("Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng"))
         items.append(Todo("unit", f"{unit.name}: {what} — {unit.get_state_display()}",
                           reverse("assessments:sheet", args=[year, unit.code]),
                           f"{row.deadline_text} ({row.left_text})", urgent=row.overdue))
     if s.provincial_appraiser or s.district_teams:
-        items.append(Todo("appraiser", "Thẩm định kết quả tự đánh giá của các đơn vị được phân công",
+        items.append(Todo("appraiser", _("Thẩm định kết quả tự đánh giá của các đơn vị được phân công"),
                           reverse("appraisal:list", args=[year]),
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"
                           if s.provincial_appraiser else format_instant(period.district_publish_due)))
     if s.surveyor:
-        items.append(Todo("surveyor", "Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra", None,
+        items.append(Todo("surveyor", _("Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra"), None,
                           format_start(period.appraisal_start)))
     return period, items
 

@@ -7,6 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.core import clock
@@ -73,14 +74,14 @@ def board(request, year: int, level: str):
         district = districts.values_list("code", flat=True).first() or ""
     if district:
         if not districts.filter(code=district).exists():
-            errors.append(f"Không có huyện mã «{district}» trong phạm vi của bạn")
+            errors.append(_("Không có huyện mã «%(code)s» trong phạm vi của bạn") % {"code": district})
         elif level == permissions.LEVEL_COMMUNE:
             units = units.filter(parent__code=district)
         else:
             units = units.filter(code=district)
     if state:
         if state not in WorkState.values:
-            errors.append(f"Trạng thái «{state}» không tồn tại")
+            errors.append(_("Trạng thái «%(state)s» không tồn tại") % {"state": state})
         else:
             units = units.filter(state=state)
     now = clock.now()
@@ -139,7 +140,7 @@ def extension(request, year: int, code: str):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Đã gia hạn cho {unit.name}")
+            messages.success(request, _("Đã gia hạn cho %(unit)s") % {"unit": unit.name})
             return redirect("board:unit", year=year, code=code)
     return render(request, "board/extension.html", {"period": period, "unit": unit, "form": form,
                                                     "step": Step(step)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .timeline import Reading, Step
@@ -38,7 +39,13 @@ class Period(models.Model):
         verbose_name_plural = _("kỳ đánh giá")
 
     def __str__(self) -> str:
+        # Vietnamese always: the audit log stores it (object_repr); pages show ``label``
         return f"Kỳ đánh giá {self.year}"
+
+    @property
+    def label(self) -> str:
+        """``str(period)`` in the reader's language, for pages."""
+        return gettext("Kỳ đánh giá %(year)s") % {"year": self.year}
 
     @property
     def is_open(self) -> bool:

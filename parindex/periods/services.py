@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
@@ -31,29 +32,31 @@ def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None
                   reading: str = Reading.STRICT, request=None) -> Period:
     """A new period with the default timeline of section V, binding a criteria set per unit kind."""
     if not permissions.can_manage_periods(actor):
-        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ được tạo kỳ đánh giá")
+        raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được tạo kỳ đánh giá"))
     if not 2000 <= year <= 2100:
-        raise DomainError(f"Năm đánh giá «{year}» không hợp lệ (từ 2000 đến 2100)")
+        raise DomainError(_("Năm đánh giá «%(year)s» không hợp lệ (từ 2000 đến 2100)") % {"year": year})
     if Period.objects.filter(year=year).exists():
-        raise DomainError(f"Kỳ đánh giá năm {year} đã có")
+        raise DomainError(_("Kỳ đánh giá năm %(year)s đã có") % {"year": year})
     if reading not in Reading.values:
-        raise DomainError(f"Cách hiểu «{reading}» không hợp lệ")
+        raise DomainError(_("Cách hiểu «%(reading)s» không hợp lệ") % {"reading": reading})
     if sets is None:
         sets = {}
         for kind in ASSESSED_KINDS:
             record_ = (CriteriaSetRecord.objects.filter(unit_kind=kind, year__lte=year)
                        .order_by("-year").first())
             if record_ is None:
-                raise DomainError(f"Chưa có bộ tiêu chí cho loại đơn vị «{kind}» áp dụng cho năm {year}")
+                raise DomainError(_("Chưa có bộ tiêu chí cho loại đơn vị «%(kind)s» áp dụng cho năm %(year)s")
+                                  % {"kind": kind, "year": year})
             sets[kind] = record_
     missing = [k for k in ASSESSED_KINDS if k not in sets]
     if missing:
-        raise DomainError(f"Thiếu bộ tiêu chí cho: {', '.join(missing)}")
+        raise DomainError(_("Thiếu bộ tiêu chí cho: %(kinds)s") % {"kinds": ", ".join(missing)})
     with transaction.atomic():
         period = Period.objects.create(year=year, reading=reading, **default_timeline(year, reading))
         for kind, rec in sets.items():
             if rec.unit_kind != kind:
-                raise DomainError(f"Bộ tiêu chí {rec.set_id} dành cho «{rec.unit_kind}», không dùng được cho «{kind}»")
+                raise DomainError(_("Bộ tiêu chí %(set)s dành cho «%(for)s», không dùng được cho «%(kind)s»")
+                                  % {"set": rec.set_id, "for": rec.unit_kind, "kind": kind})
             PeriodCriteriaSet.objects.create(period=period, unit_kind=kind, set_id=rec.set_id, title=rec.title,
                                              provenance=rec.provenance, source=rec.source, sha256=rec.sha256)
         record("period.created", period, actor=actor, request=request,
@@ -66,16 +69,16 @@ def update_timeline(period: Period, values: dict[str, datetime | None], *, actor
                     request=None) -> Period:
     """Change the timeline; dates out of order are refused with every reason, nothing saved."""
     if not permissions.can_manage_periods(actor):
-        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ được sửa mốc thời gian")
+        raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được sửa mốc thời gian"))
     if period.status == Period.Status.CLOSED:
-        raise DomainError("Kỳ đánh giá đã kết thúc, không sửa được mốc thời gian")
+        raise DomainError(_("Kỳ đánh giá đã kết thúc, không sửa được mốc thời gian"))
     unknown = set(values) - set(FIELDS)
     if unknown:
-        raise DomainError(f"Mốc thời gian không hợp lệ: {', '.join(sorted(unknown))}")
+        raise DomainError(_("Mốc thời gian không hợp lệ: %(names)s") % {"names": ", ".join(sorted(unknown))})
     merged = {**_timeline_of(period), **values}
     errors = order_errors(merged)
     if errors:
-        raise DomainError("Các mốc thời gian chưa đúng thứ tự", errors=errors)
+        raise DomainError(_("Các mốc thời gian chưa đúng thứ tự"), errors=errors)
     before = _timeline_of(period)
     if before == merged:
         return period
@@ -91,13 +94,14 @@ def update_timeline(period: Period, values: dict[str, datetime | None], *, actor
 def open_period(period: Period, *, actor, request=None) -> Period:
     """Open the period: its criteria sets become immutable."""
     if not permissions.can_manage_periods(actor):
-        raise NotAllowed("Chỉ điều phối viên Sở Nội vụ được mở kỳ đánh giá")
+        raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được mở kỳ đánh giá"))
     if period.status != Period.Status.DRAFT:
-        raise DomainError(f"Kỳ đánh giá đang ở trạng thái «{period.get_status_display()}», không mở được")
+        raise DomainError(_("Kỳ đánh giá đang ở trạng thái «%(s)s», không mở được")
+                          % {"s": period.get_status_display()})
     if not period.units.assessed().exists():
-        raise DomainError("Kỳ đánh giá chưa có danh sách đơn vị (nạp bằng load_units)")
+        raise DomainError(_("Kỳ đánh giá chưa có danh sách đơn vị (nạp bằng load_units)"))
     if period.criteria_sets.count() != len(ASSESSED_KINDS):
-        raise DomainError("Kỳ đánh giá chưa đủ bộ tiêu chí cho ba loại đơn vị")
+        raise DomainError(_("Kỳ đánh giá chưa đủ bộ tiêu chí cho ba loại đơn vị"))
     with transaction.atomic():
         period.status = Period.Status.OPEN
         period.save(update_fields=["status"])
@@ -109,22 +113,23 @@ def open_period(period: Period, *, actor, request=None) -> Period:
 def grant_extension(unit: PeriodUnit, step: str, new_due: datetime, reason: str, *, actor,
                     request=None) -> Extension:
     if not permissions.can_grant_extension(actor, unit):
-        raise NotAllowed("Chỉ điều phối viên của cấp quản lý đơn vị này được gia hạn")
+        raise NotAllowed(_("Chỉ điều phối viên của cấp quản lý đơn vị này được gia hạn"))
     rule = STEPS.get(step)
     if rule is None or not rule.extendable or unit.kind not in rule.kinds:
-        raise DomainError(f"Không gia hạn được bước «{step}» cho {unit.name}")
+        raise DomainError(_("Không gia hạn được bước «%(step)s» cho %(unit)s") % {"step": step, "unit": unit.name})
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Phải ghi lý do gia hạn")
+        raise DomainError(_("Phải ghi lý do gia hạn"))
     if timezone.is_naive(new_due):
-        raise DomainError("Hạn mới phải có múi giờ")
+        raise DomainError(_("Hạn mới phải có múi giờ"))
     base = getattr(unit.period, rule.end_field)
     if new_due <= base:
-        raise DomainError(f"Hạn mới ({format_start(new_due)}) phải muộn hơn hạn chung ({format_instant(base)})")
+        raise DomainError(_("Hạn mới (%(new)s) phải muộn hơn hạn chung (%(base)s)")
+                          % {"new": format_start(new_due), "base": format_instant(base)})
     existing = Extension.objects.filter(period_unit=unit, step=step).first()
     before = {"new_due": existing.new_due, "reason": existing.reason} if existing else None
     with transaction.atomic():
-        ext, _ = Extension.objects.update_or_create(
+        ext, _created = Extension.objects.update_or_create(
             period_unit=unit, step=step, defaults={"new_due": new_due, "reason": reason, "granted_by": actor})
         record("extension.granted", unit, actor=actor, request=request, before=before,
                after={"step": step, "new_due": new_due}, reason=reason)
@@ -159,16 +164,18 @@ def may_act(unit: PeriodUnit, step: str, at: datetime | None = None) -> Verdict:
     rule = STEPS.get(step)
     label = STEP_LABELS.get(step, step)
     if rule is None or unit.kind not in rule.kinds:
-        return Verdict(False, f"Bước «{label}» không áp dụng cho {unit.name}")
+        return Verdict(False, _("Bước «%(step)s» không áp dụng cho %(unit)s") % {"step": label, "unit": unit.name})
     if unit.period.status != Period.Status.OPEN:
-        return Verdict(False, f"Kỳ đánh giá {unit.period.year} chưa mở hoặc đã kết thúc")
+        return Verdict(False, _("Kỳ đánh giá %(year)s chưa mở hoặc đã kết thúc") % {"year": unit.period.year})
     deadline, extended = deadline_for(unit, step)
     start_field, _end = rule.window(unit.kind)
     if start_field is not None:
         start = getattr(unit.period, start_field)
         if at < start:
-            return Verdict(False, f"Chưa đến thời gian «{label}»: bắt đầu {format_start(start)}", deadline, extended)
+            return Verdict(False, _("Chưa đến thời gian «%(step)s»: bắt đầu %(start)s")
+                           % {"step": label, "start": format_start(start)}, deadline, extended)
     if at >= deadline:
-        note = " (đã gia hạn)" if extended else ""
-        return Verdict(False, f"Đã quá hạn «{label}»: hạn cuối {format_instant(deadline)}{note}", deadline, extended)
-    return Verdict(True, f"Hạn cuối {format_instant(deadline)}", deadline, extended)
+        message = (_("Đã quá hạn «%(step)s»: hạn cuối %(due)s (đã gia hạn)") if extended
+                   else _("Đã quá hạn «%(step)s»: hạn cuối %(due)s"))
+        return Verdict(False, message % {"step": label, "due": format_instant(deadline)}, deadline, extended)
+    return Verdict(True, _("Hạn cuối %(due)s") % {"due": format_instant(deadline)}, deadline, extended)

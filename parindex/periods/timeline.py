@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -132,15 +133,15 @@ def format_instant(value: datetime) -> str:
     local = value.astimezone(VN)
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         last_day = local - timedelta(days=1)
-        return f"hết ngày {last_day:%d/%m/%Y}"
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+        return gettext("hết ngày %(date)s") % {"date": f"{last_day:%d/%m/%Y}"}
+    return gettext("%(time)s ngày %(date)s") % {"time": f"{local:%H:%M}", "date": f"{local:%d/%m/%Y}"}
 
 
 def format_start(value: datetime) -> str:
     local = value.astimezone(VN)
     if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return f"ngày {local:%d/%m/%Y}"
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+        return gettext("ngày %(date)s") % {"date": f"{local:%d/%m/%Y}"}
+    return gettext("%(time)s ngày %(date)s") % {"time": f"{local:%H:%M}", "date": f"{local:%d/%m/%Y}"}
 
 
 def order_errors(values: dict[str, datetime | None]) -> list[str]:
@@ -148,13 +149,13 @@ def order_errors(values: dict[str, datetime | None]) -> list[str]:
     errors = []
     for field, value in values.items():
         if value is None:
-            errors.append(f"«{FIELDS[field]}»: chưa nhập thời điểm")
+            errors.append(gettext("«%(field)s»: chưa nhập thời điểm") % {"field": FIELDS[field]})
     for earlier, later, strict in ORDER_RULES:
         a, b = values.get(earlier), values.get(later)
         if a is None or b is None:
             continue
         if (strict and not a < b) or (not strict and not a <= b):
-            relation = "phải trước" if strict else "không được sau"
+            relation = gettext("phải trước") if strict else gettext("không được sau")
             errors.append(
                 f"«{FIELDS[earlier]}» ({format_start(a)}) {relation} "
                 f"«{FIELDS[later]}» ({format_start(b)})"

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parindex.accounts import permissions
@@ -43,7 +44,7 @@ def period_create(request):
             for e in exc.errors:
                 form.add_error(None, e)
         else:
-            messages.success(request, f"Đã tạo kỳ đánh giá năm {period.year}")
+            messages.success(request, _("Đã tạo kỳ đánh giá năm %(year)s") % {"year": period.year})
             return redirect("periods:detail", year=period.year)
     return render(request, "periods/create.html", {"form": form})
 
@@ -85,7 +86,7 @@ def timeline_edit(request, year: int):
             errors = exc.errors
             period.refresh_from_db()
         else:
-            messages.success(request, "Đã lưu mốc thời gian")
+            messages.success(request, _("Đã lưu mốc thời gian"))
             return redirect("periods:detail", year=period.year)
     return render(request, "periods/timeline_edit.html", {"period": period, "form": form, "errors": errors})
 
@@ -101,5 +102,6 @@ def period_open(request, year: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Đã mở kỳ đánh giá năm {period.year}; bộ tiêu chí của kỳ đã được cố định")
+        messages.success(request, _("Đã mở kỳ đánh giá năm %(year)s; bộ tiêu chí của kỳ đã được cố định")
+                         % {"year": period.year})
     return redirect("periods:detail", year=period.year)

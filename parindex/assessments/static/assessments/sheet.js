@@ -1,5 +1,6 @@
 // Score sheet: save each item as it is typed (draft saving), keep running totals, filter.
 // Without JavaScript every item form still posts normally and the page reloads at that item.
+// Status texts are translated on the server: the data-saving, data-saved and data-offline attributes of .sheet.
 (function () {
   "use strict";
   var sheet = document.querySelector(".sheet");
@@ -67,7 +68,7 @@
     var item = form.closest(".sheet-item");
     var status = form.querySelector(".status");
     status.className = "status";
-    status.textContent = "Đang lưu…";
+    status.textContent = sheet.dataset.saving;
     var data = new FormData(form);
     if (!form.querySelector("input[type=radio][name=points]:checked") && !form.querySelector("input.points")) {
       data.set("points", "");
@@ -81,7 +82,7 @@
       var version = form.querySelector("input[name=version]");
       if (r.body.ok) {
         version.value = r.body.version;
-        status.textContent = "Đã lưu lúc " + r.body.saved_at;
+        status.textContent = sheet.dataset.saved + " " + r.body.saved_at;
         status.classList.add("ok");
         applyServer(r.body);
         markItem(item);
@@ -91,7 +92,7 @@
         status.classList.add("error");
       }
     }).catch(function () {
-      status.textContent = "Chưa lưu được (mất kết nối?). Giá trị vẫn còn trên trang; hãy bấm Lưu lại.";
+      status.textContent = sheet.dataset.offline;
       status.classList.add("error");
     }).then(function () {
       var again = inflight.get(form) === "again";
