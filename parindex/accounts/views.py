@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from parindex.board.paging import paginate
 from parindex.board.todo import current_period
-from parindex.core.errors import DomainError, NotAllowed
+from parindex.core.errors import refusals_shown
 from parindex.units.models import PeriodUnit
 
 from . import permissions, services
@@ -54,12 +54,9 @@ def people(request):
         if action == "account":
             account_form = AccountForm(request.POST, prefix="a")
             if account_form.is_valid():
-                try:
+                with refusals_shown(lambda message: account_form.add_error(None, message)) as outcome:
                     user = services.create_account(**account_form.cleaned_data, actor=request.user, request=request)
-                except DomainError as exc:
-                    for e in exc.errors:
-                        account_form.add_error(None, e)
-                else:
+                if outcome.ok:
                     messages.success(request, _("Đã tạo tài khoản %(u)s; giao vai trò cho tài khoản ở dưới")
                                      % {"u": user.username})
                     return redirect(reverse("accounts:people") + f"?moi={user.username}#giao-vai-tro")
@@ -72,17 +69,13 @@ def people(request):
                     grant_form.add_error("username", _("Không có tài khoản «%(u)s» trong phạm vi của bạn")
                                          % {"u": data["username"][:150]})
                 else:
-                    try:  # NotAllowed (a place outside the person's scope) goes on to the 403 page
+                    # NotAllowed (a place outside the person's scope) goes on to the 403 page
+                    with refusals_shown(lambda message: grant_form.add_error(None, message)) as outcome:
                         assignment = services.grant_role(
                             user, data["role"], actor=request.user, unit=data["unit"], agency=data["agency"].strip(),
                             team_district=data["team"], fields=data["fields_text"], reason=data["reason"],
                             request=request)
-                    except NotAllowed:
-                        raise
-                    except DomainError as exc:
-                        for e in exc.errors:
-                            grant_form.add_error(None, e)
-                    else:
+                    if outcome.ok:
                         messages.success(request, _("Đã giao cho %(u)s: %(r)s")
                                          % {"u": user.username, "r": describe(assignment)})
                         return redirect("accounts:people")

@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.core import clock
-from parindex.core.errors import DomainError, NotAllowed
+from parindex.core.errors import DomainError, refusals_shown
 from parindex.documents.heading import for_self_assessment
 from parindex.documents.responses import pdf_response, xlsx_response
 
@@ -60,13 +61,13 @@ def _uploaded_bytes(uploaded) -> bytes:
     """The uploaded file's content, or a clear message for an empty, oversized or unnamed file."""
     name = files.check_name(getattr(uploaded, "name", "") or "")
     if uploaded.size == 0:
-        raise DomainError(f"Tệp «{name}» rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã điền điểm")
+        raise DomainError(_("Tệp «%(name)s» rỗng (0 byte); hãy chọn tệp Excel (.xlsx) đã điền điểm") % {"name": name})
     if uploaded.size > files.max_bytes():
-        raise DomainError(f"Tệp «{name}» nặng {uploaded.size / 1024 / 1024:.1f} MB, vượt giới hạn "
-                          f"{settings.EVIDENCE_MAX_MB} MB")
+        raise DomainError(_("Tệp «%(name)s» nặng %(size).1f MB, vượt giới hạn %(max)s MB")
+                          % {"name": name, "size": uploaded.size / 1024 / 1024, "max": settings.EVIDENCE_MAX_MB})
     data = b"".join(uploaded.chunks())
     if len(data) != uploaded.size:
-        raise DomainError(f"Tệp «{name}» tải lên không trọn vẹn, hãy thử lại")
+        raise DomainError(_("Tệp «%(name)s» tải lên không trọn vẹn, hãy thử lại") % {"name": name})
     return data
 
 
@@ -81,18 +82,16 @@ def excel_import(request, year: int, code: str):
             raise PermissionDenied
         form = UploadForm(request.POST, request.FILES, prefix="f")
         if form.is_valid():
-            try:
+            with refusals_shown() as outcome:
                 data = _uploaded_bytes(form.cleaned_data["file"])
                 changed = import_scores(assessment, data, actor=request.user, request=request)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from None
-            except DomainError as exc:
-                error, errors = exc.message, exc.errors
+            if not outcome.ok:
+                error, errors = outcome.message, outcome.errors
             else:
                 if changed:
-                    messages.success(request, f"Đã nhập từ Excel: cập nhật {changed} tiêu chí")
+                    messages.success(request, _("Đã nhập từ Excel: cập nhật %(n)s tiêu chí") % {"n": changed})
                 else:
-                    messages.success(request, "Đã đọc tệp Excel: không có tiêu chí nào thay đổi")
+                    messages.success(request, _("Đã đọc tệp Excel: không có tiêu chí nào thay đổi"))
                 return redirect(reverse("assessments:sheet", args=[year, code]))
     return render(request, "assessments/excel_import.html", {
         "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parindex.accounts import permissions
 from parindex.board.status import explanation_rounds
 from parindex.core import clock
-from parindex.core.errors import Conflict, DomainError, NotAllowed
+from parindex.core.errors import DomainError, NotAllowed, refusals_go_back, refusals_shown
 from parindex.periods import services as period_services
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant
@@ -47,9 +47,12 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
+def _back_url(unit, anchor: str = "") -> str:
+    return reverse("assessments:sheet", args=[unit.period.year, unit.code]) + (f"#{anchor}" if anchor else "")
+
+
 def _back(unit, anchor: str = ""):
-    url = reverse("assessments:sheet", args=[unit.period.year, unit.code])
-    return redirect(url + (f"#{anchor}" if anchor else ""))
+    return redirect(_back_url(unit, anchor))
 
 
 def _context(request, unit, assessment):
@@ -96,16 +99,9 @@ def save_item(request, year: int, code: str, item: str):
                                  "explanation": current.explanation, "version": current.version}, status=409)
         messages.error(request, exc.message)
         return _back(unit, f"item-{item}")
-    except NotAllowed as exc:
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": exc.message}, status=403)
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        if _wants_json(request):  # a sheet busy past the lock timeout is a conflict too: 409, try again
-            return JsonResponse({"ok": False, "error": exc.message},
-                                status=409 if isinstance(exc, Conflict) else 400)
-        messages.error(request, exc.message)
-        return _back(unit, f"item-{item}")
+    except DomainError as exc:  # the middleware answers: 403 / 409 / 400, JSON for the page's script
+        exc.back = exc.back or _back_url(unit, f"item-{item}")
+        raise
     if _wants_json(request):
         t = services.totals(assessment)
         return JsonResponse({
@@ -120,15 +116,9 @@ def save_item(request, year: int, code: str, item: str):
 
 
 def _run(request, unit, action, success: str, anchor: str = ""):
-    try:
+    with refusals_go_back(_back_url(unit, anchor)):
         action()
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    except DomainError as exc:
-        for e in exc.errors:
-            messages.error(request, e)
-    else:
-        messages.success(request, success)
+    messages.success(request, success)
     return _back(unit, anchor)
 
 
@@ -168,7 +158,7 @@ def library(request, year: int, code: str):
     if request.method == "POST":
         if not permissions.can_self_assess(request.user, unit):
             raise PermissionDenied
-        try:
+        with refusals_shown(lambda message: messages.error(request, message)):
             if "f-file" in request.FILES or request.POST.get("kind") == "file":
                 upload_form = UploadForm(request.POST, request.FILES, prefix="f")
                 if upload_form.is_valid():
@@ -184,10 +174,6 @@ def library(request, year: int, code: str):
                                           **document_form.cleaned_data)
                     messages.success(request, _("Đã thêm văn bản vào thư viện"))
                     return redirect("assessments:library", year=year, code=code)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from None
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return render(request, "assessments/library.html", {
         "unit": unit, "period": unit.period, "assessment": assessment,
         "library": assessment.evidence.all() if assessment.pk else [],
@@ -225,16 +211,11 @@ def participants(request, year: int, code: str):
         if not editable:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with refusals_shown(lambda message: form.add_error("rows", message)) as outcome:
                 services.set_participants(assessment, form.cleaned_data["rows"], actor=request.user,
                                           meeting_date=form.cleaned_data["meeting_date"],
                                           difficulties=form.cleaned_data["difficulties"], request=request)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.message) from None
-            except DomainError as exc:
-                for e in exc.errors:
-                    form.add_error("rows", e)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Đã lưu thành phần tham gia và phần khó khăn, kiến nghị"))
                 return _back(unit)
     return render(request, "assessments/participants.html", {
@@ -273,11 +254,9 @@ def _confirm(request, unit, assessment, step: str):
     if request.method == "POST":
         if request.POST.get("confirmed") != "1":
             return redirect(url)
-        try:
+        with refusals_shown() as outcome:
             run(assessment, actor=request.user, request=request)
-        except NotAllowed:
-            raise
-        except DomainError:
+        if not outcome.ok:
             return redirect(url)  # the summary page lists every reason, from the same service
         messages.success(request, done)
         return _back(unit)
