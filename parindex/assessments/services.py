@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -248,9 +248,17 @@ def store_upload(assessment: Assessment, uploaded, *, actor, request=None) -> Ev
             files.stored_by_this_step(saved)
             if saved != name:  # pragma: no cover - a storage that renamed it
                 name = saved
-        evidence = Evidence.objects.create(
-            assessment=assessment, kind=Evidence.Kind.FILE, file=name, sha256=checked.sha256,
-            original_name=checked.name, size=checked.size, content_type=checked.mime, added_by=actor)
+        try:
+            with transaction.atomic():
+                evidence = Evidence.objects.create(
+                    assessment=assessment, kind=Evidence.Kind.FILE, file=name, sha256=checked.sha256,
+                    original_name=checked.name, size=checked.size, content_type=checked.mime, added_by=actor)
+        except IntegrityError:
+            # the same file uploaded by another request at the same moment: one library entry, theirs
+            existing = assessment.evidence.filter(sha256=checked.sha256).first()
+            if existing is None:
+                raise
+            return existing
         record("assessment.evidence_added", assessment, actor=actor, request=request,
                after={"evidence": evidence.pk, "file": checked.name, "sha256": checked.sha256, "size": checked.size})
     return evidence

@@ -42,6 +42,28 @@ def test_the_same_file_uploaded_twice_is_one_library_entry(hoa_muc, persona):
     assert Evidence.objects.filter(assessment=hoa_muc).count() == 1
 
 
+def test_the_same_file_uploaded_by_two_requests_at_once_is_one_library_entry(hoa_muc, persona, monkeypatch):
+    """The other request stores the file and creates the row between this one's look-up and its insert:
+    no 500, this request answers with the other's library entry."""
+    data = png_bytes()
+    other = upload(hoa_muc, "cua-nguoi-khac.png", data, persona)
+    real_filter = type(hoa_muc.evidence).filter
+    looked_up = []
+
+    def first_look_finds_nothing(manager, *args, **kwargs):  # this request looked before the other's commit
+        found = real_filter(manager, *args, **kwargs)
+        if kwargs.get("sha256") and not looked_up:
+            looked_up.append(True)
+            return found.none()
+        return found
+
+    monkeypatch.setattr(type(hoa_muc.evidence), "filter", first_look_finds_nothing)
+    evidence = upload(hoa_muc, "anh.png", data, persona)
+    assert looked_up and evidence.pk == other.pk and evidence.original_name == "cua-nguoi-khac.png"
+    assert Evidence.objects.filter(assessment=hoa_muc).count() == 1
+    assert default_storage.exists(evidence.file.name)
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("bao-cao.pdf", exe_bytes(), "Tệp «bao-cao.pdf» không được chấp nhận (nội dung là "
                                  "application/x-msdownload); chỉ nhận PDF, DOC/DOCX, XLS/XLSX, ODT/ODS, JPG/PNG"),
