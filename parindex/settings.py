@@ -19,6 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 DEMO = env_bool("DEMO", default=False)  # refused on an HTTPS deployment: see "production server" below
+# `make loadtest` only: two bare views (/_bare/anon, /_bare/auth) that the load test measures the real pages
+# against (parindex/core/loadtest_views.py, docs/performance.md). Off everywhere else.
+LOADTEST_VIEWS = env_bool("LOADTEST_VIEWS", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -25,6 +26,14 @@ urlpatterns = [
     # for the reverse proxy and monitoring (parindex/core/health.py)
     path("healthz", health.healthz, name="healthz"),
 ]
+
+if settings.LOADTEST_VIEWS:  # `make loadtest` only: the yardsticks the real pages are measured against
+    from parindex.core import loadtest_views
+
+    urlpatterns += [
+        path("_bare/anon", loadtest_views.anon),
+        path("_bare/auth", loadtest_views.auth),
+    ]
 
 # -- error pages in the site's layout (templates 403.html, 404.html, 500.html in parindex/core) --
 handler403 = "django.views.defaults.permission_denied"
