@@ -15,7 +15,7 @@ RUN_ENV = DEBUG=0 DEMO=1 SECRET_KEY="$${SECRET_KEY:-$$(cat var/demo-secret-key)}
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
 	EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend HOST="$(HOST)" PORT="$(PORT)"
 
-.PHONY: install run dev test test-postgres lint bench browser clean messages
+.PHONY: install run dev test test-postgres lint bench loadtest browser clean messages
 
 install: $(STAMP)
 $(STAMP): pyproject.toml scripts/bootstrap-venv.sh
@@ -58,6 +58,11 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# the production server (as `make run`, demo data) on a throwaway PostgreSQL, loaded with locust: each page's
+# req/s and latencies at concurrency 1, 8 and 32 as a share of a bare view; ~6 minutes; var/loadtest.md
+loadtest: install var/demo-secret-key
+	@$(RUN_ENV) LOADTEST_VIEWS=1 MEDIA_ROOT="$(CURDIR)/var/loadtest-media" scripts/with-postgres.sh scripts/loadtest.sh
 
 clean:
 	rm -rf .venv var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make loadtest` inside scripts/with-postgres.sh: the demo on the throwaway database, then the measurements
+# (scripts/loadtest.py starts and always stops gunicorn itself). Environment as for `make run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py collectstatic --noinput -v 0
+.venv/bin/python manage.py load_criteria
+.venv/bin/python manage.py demo_setup >/dev/null
+exec .venv/bin/python scripts/loadtest.py
