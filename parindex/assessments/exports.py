@@ -54,7 +54,7 @@ def report_pdf(request, year: int, code: str):
 @login_required
 def report_pdf_job(request, year: int, code: str):
     """«Tạo tệp PDF»: the same PDF made by the background worker; the person waits on the job's page."""
-    unit, _assessment = _load(request, year, code)
+    unit, _assessment = _load(request, year, code, creates=False)
     return redirect(start_report_pdf(unit, actor=request.user))
 
 
