@@ -37,7 +37,7 @@ run: install var/demo-secret-key
 	@$(RUN_ENV) $(BIN)/python manage.py load_criteria
 	@$(RUN_ENV) $(BIN)/python manage.py demo_setup
 	@$(RUN_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@$(RUN_ENV) scripts/with-worker.sh $(BIN)/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
+	@$(RUN_ENV) exec scripts/with-worker.sh $(BIN)/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
 
 # development: Django's runserver (reloads on change, DEBUG pages), same demo data, and the worker (reloads too)
 dev: install
@@ -46,7 +46,7 @@ dev: install
 	@$(DEV_ENV) $(BIN)/python manage.py load_criteria
 	@$(DEV_ENV) $(BIN)/python manage.py demo_setup
 	@$(DEV_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@$(DEV_ENV) scripts/with-worker.sh $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) exec scripts/with-worker.sh $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest
