@@ -144,12 +144,13 @@ MATRIX.update({
 # Background jobs (parindex/jobs): a person's own jobs only; "#own" is a finished job of hoamuc.canbo with a file
 # (made by the fixture below), anybody else's answers 404 as an unknown one does.
 OWN_JOB = row(404, anon=302, hoamuc__canbo=200)
+OWN = 0  # stands for the fixture's job in _request (no job has id 0: elsewhere these rows answer 404)
 MATRIX.update({
     "jobs:mine": ("get", {}, "", LOGGED_IN),
     "jobs:detail": ("get", {"pk": 999999}, "", row(404, anon=302)),
-    "jobs:detail#own": ("get", {"pk": "own"}, "", OWN_JOB),
-    "jobs:state#own": ("get", {"pk": "own"}, "", OWN_JOB),
-    "jobs:download#own": ("get", {"pk": "own"}, "", OWN_JOB),
+    "jobs:detail#own": ("get", {"pk": OWN}, "", OWN_JOB),
+    "jobs:state#own": ("get", {"pk": OWN}, "", OWN_JOB),
+    "jobs:download#own": ("get", {"pk": OWN}, "", OWN_JOB),
     # «Tạo tệp PDF» of the self-assessment report: whoever sees the unit starts the job (→ its page)
     "assessments:report_pdf_job": ("post", HOA_MUC, "", {**SEES_HOA_MUC, **{
         r: 302 for r, answer in SEES_HOA_MUC.items() if answer == 200}}),
@@ -191,7 +192,7 @@ def own_job(world):
 
 def _request(client, method, name, kwargs, query):
     from django.urls import reverse
-    if kwargs.get("pk") == "own":  # the fixture's job, whatever id the database gave it (none: 404 for all)
+    if name.startswith("jobs:") and kwargs.get("pk") == OWN:  # the fixture's job, whatever id the database gave it (none: 404 for all)
         from parindex.jobs.models import Job
         kwargs = {"pk": Job.objects.filter(kind="test").values_list("pk", flat=True).first() or 999999}
     if name == "accounts:revoke":  # the first role granted in the fixtures, whatever id the database gave it
