@@ -192,7 +192,7 @@ def own_job(world):
 
 def _request(client, method, name, kwargs, query):
     from django.urls import reverse
-    if name.startswith("jobs:") and kwargs.get("pk") == OWN:  # the fixture's job, whatever id the database gave it (none: 404 for all)
+    if name.startswith("jobs:") and kwargs.get("pk") == OWN:  # the fixture's job (none: 404 for all)
         from parindex.jobs.models import Job
         kwargs = {"pk": Job.objects.filter(kind="test").values_list("pk", flat=True).first() or 999999}
     if name == "accounts:revoke":  # the first role granted in the fixtures, whatever id the database gave it
