@@ -7,7 +7,8 @@ migrate, load_criteria and demo_setup. This script starts gunicorn with deploy/g
 always stops it, and prints a table that it also writes to var/loadtest.md.
 
 Simulated users log in once each through the login form before their page's clock starts; logins are
-not counted. Saves are spread over the sheets of every demo commune officer whose sheet is editable and,
+not counted. Saves are spread over the sheets of every demo commune officer whose sheet is editable (and of the
+officers scripts/loadtest_officers.py adds for ten more communes) and,
 within a sheet, over its items (each simulated user owns its own items, so saves do not conflict).
 """
 
@@ -38,6 +39,10 @@ CONCURRENCY = [int(c) for c in os.environ.get("LOADTEST_CONCURRENCY", "1,8,32").
 TARGET_AT = 8  # the issue's targets are read at concurrency 8
 # commune officers of the demo whose sheets take the saves (the first one's sheet is the one measured)
 COMMUNES = [("02098", "hoamuc.canbo"), ("02158", "kimlu.canbo")]
+# and the officers scripts/loadtest_officers.py made for more communes, so saves land on different sheets
+_EXTRA = ROOT / "var/loadtest-officers.txt"
+if _EXTRA.exists():
+    COMMUNES += [tuple(line.split()) for line in _EXTRA.read_text().splitlines() if len(line.split()) == 2]
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_RE = re.compile(r'<form class="item-form"[^>]*action="([^"]+)"[^>]*data-version="(\d+)">(.*?)</form>', re.S)

@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/python manage.py collectstatic --noinput -v 0
 .venv/bin/python manage.py load_criteria
 .venv/bin/python manage.py demo_setup >/dev/null
+mkdir -p var
+.venv/bin/python manage.py shell -v 0 -c "$(cat scripts/loadtest_officers.py)" > var/loadtest-officers.txt
 exec .venv/bin/python scripts/loadtest.py
