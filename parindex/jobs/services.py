@@ -83,7 +83,8 @@ def start(kind: str, *, actor, title: str, args: dict | None = None, upload: tup
     from .tasks import run_job
 
     result = run_job.enqueue(job.pk)  # the immediate backend (tests) runs it here and now
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    with transaction.atomic():  # a failure here (database gone) leaves a caller's transaction usable
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
 
@@ -94,7 +95,8 @@ def progress(job: Job, done: int, total: int, message: str = "") -> None:
     fields = {"done": job.done, "total": job.total}
     if message:
         job.message = fields["message"] = str(message)[:500]
-    Job.objects.filter(pk=job.pk).update(**fields)
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(**fields)
 
 
 def read_input(job: Job) -> bytes:
@@ -112,7 +114,8 @@ def _finish(job: Job, status: str, message: str, errors: list[str], output_file=
                       result_filename=filename[:200], result_content_type=content_type[:100])
     if status == Job.Status.DONE and job.total:
         fields["done"] = job.total
-    Job.objects.filter(pk=job.pk).update(**fields)
+    with transaction.atomic():  # even when the database is gone, a caller's transaction stays usable
+        Job.objects.filter(pk=job.pk).update(**fields)
 
 
 def run(job_id: int) -> str:
