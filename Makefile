@@ -8,7 +8,8 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 # `make run`: the production stack (gunicorn, WhiteNoise, DEBUG off) with the demo, over plain HTTP on
 # HOST:PORT. SECRET_KEY: yours if set, else a random one kept in var/demo-secret-key (not committed).
 # ALLOWED_HOSTS: HOST, localhost and 127.0.0.1; any name when HOST listens on every interface (a demo
-# on a local network). Mail (password-reset links) is printed in the terminal.
+# on a local network). Mail (password-reset links) is printed in the terminal. The background-job worker
+# (manage.py db_worker) runs beside the server (scripts/with-worker.sh); Ctrl-C stops both.
 comma := ,
 ALLOWED_HOSTS ?= $(if $(filter 0.0.0.0 ::,$(HOST)),*,$(HOST)$(comma)localhost$(comma)127.0.0.1)
 RUN_ENV = DEBUG=0 DEMO=1 SECRET_KEY="$${SECRET_KEY:-$$(cat var/demo-secret-key)}" ALLOWED_HOSTS="$(ALLOWED_HOSTS)" \
@@ -36,16 +37,16 @@ run: install var/demo-secret-key
 	@$(RUN_ENV) $(BIN)/python manage.py load_criteria
 	@$(RUN_ENV) $(BIN)/python manage.py demo_setup
 	@$(RUN_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@$(RUN_ENV) exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
+	@$(RUN_ENV) exec scripts/with-worker.sh $(BIN)/gunicorn -c deploy/gunicorn.conf.py parindex.wsgi
 
-# development: Django's runserver (reloads on change, DEBUG pages), same demo data
+# development: Django's runserver (reloads on change, DEBUG pages), same demo data, and the worker (reloads too)
 dev: install
 	@mkdir -p var
 	@$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@$(DEV_ENV) $(BIN)/python manage.py load_criteria
 	@$(DEV_ENV) $(BIN)/python manage.py demo_setup
 	@$(DEV_ENV) $(BIN)/python manage.py demo_banner --url http://$(HOST):$(PORT)/
-	@$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) exec scripts/with-worker.sh $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest

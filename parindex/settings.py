@@ -183,6 +183,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},  # chatty at INFO
+                "django_tasks": {"level": "WARNING"},  # one line per task; `db_worker` sets its own level (-v)
                 "fontTools": {"level": "WARNING"}},
 }
 
@@ -266,3 +267,16 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if DEMO and not DEBUG and (SECURE_SSL_REDIRECT or SESSION_COOKIE_SECURE or CSRF_COOKIE_SECURE):
     raise ImproperlyConfigured("DEMO=1 (demo accounts with a shared password) is refused on an HTTPS deployment "
                                "(SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE or CSRF_COOKIE_SECURE on)")
+
+# -- background jobs (issue 9 §5; parindex/jobs; docs/operations.md "Background jobs") ---------------------
+# Long work (large imports, PDF reports, invitations) runs as a job: django-tasks with its database backend
+# (django-tasks-db). The web process only queues the task; `manage.py db_worker` (next to gunicorn: `make run`,
+# deploy/parindex-worker.service) runs it. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs
+# every job inside the request instead (no worker; the tests do so).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "parindex.jobs"]
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    },
+}

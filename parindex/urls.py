@@ -19,6 +19,7 @@ urlpatterns = [
     path("ky/<int:year>/don-vi/<str:code>/giai-trinh/", include("parindex.appraisal.urls_unit")),
     path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
     path("", include("parindex.publication.urls")),
+    path("viec/", include("parindex.jobs.urls")),
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico whatever the page links to; lazy: the static files' manifest is
     # read at the first request, not when the URLs are imported (`manage.py check` needs no collectstatic)

@@ -26,3 +26,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # WhiteNoise finds the apps' static files itself, as with DEBUG (no STATIC_ROOT to scan at start).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Background jobs run inside the request that starts them (no worker to wait for); tests/jobs/ runs the real
+# database backend with its worker (manage.py db_worker) as well.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -477,3 +477,24 @@ def people_in_scope(user):
               | Q(role=Role.APPRAISER, team_district_id__in=s.districts))
     outside = RoleAssignment.objects.active().exclude(inside).values("user_id")
     return users.exclude(pk__in=outside)
+
+
+# -- background jobs (parindex/jobs) ------------------------------------------------------------------
+# A job is its starter's own: only the person who started it sees its page, its progress and its file.
+# Nobody else does, not even the province coordinator or an administrator: a result file is a copy made
+# for that person (what it contains they could already see), and what an import changed is in the
+# audit log for whoever may read it. Another person's job answers 404.
+
+def jobs_of(user):
+    from parindex.jobs.models import Job
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Job.objects.none()
+    return Job.objects.filter(started_by=user)
+
+
+def get_job_or_404(user, pk: int):
+    job = jobs_of(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job

@@ -8,13 +8,12 @@ outputs come from ``excel.sheet_data``: the frozen snapshot once submitted, the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parindex.accounts import permissions
 from parindex.core import clock
@@ -24,11 +23,11 @@ from parindex.documents.responses import pdf_response, xlsx_response
 
 from . import excel, files
 from .forms import UploadForm
-from .importing import import_scores
+from .jobs import report_filename, start_import, start_report_pdf
 from .views import _load
 
 
-def _report_context(request, unit, assessment) -> dict:
+def report_context(unit, assessment) -> dict:
     data = excel.sheet_data(assessment)
     # dated on submission (a draft: today) and signed by the head who submitted (a draft: by hand)
     issued = timezone.localtime(data.submitted_at or clock.now()).date()
@@ -41,14 +40,22 @@ def _report_context(request, unit, assessment) -> dict:
 @login_required
 def report(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    return render(request, "assessments/report.html", _report_context(request, unit, assessment))
+    return render(request, "assessments/report.html", report_context(unit, assessment))
 
 
 @login_required
 def report_pdf(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    return pdf_response("assessments/report_pdf.html", _report_context(request, unit, assessment), request,
-                        f"bao-cao-tu-danh-gia-{unit.code}-{unit.period.year}.pdf")
+    return pdf_response("assessments/report_pdf.html", report_context(unit, assessment), request,
+                        report_filename(unit))
+
+
+@require_POST
+@login_required
+def report_pdf_job(request, year: int, code: str):
+    """«Tạo tệp PDF»: the same PDF made by the background worker; the person waits on the job's page."""
+    unit, _assessment = _load(request, year, code, creates=False)
+    return redirect(start_report_pdf(unit, actor=request.user))
 
 
 @login_required
@@ -82,17 +89,15 @@ def excel_import(request, year: int, code: str):
             raise PermissionDenied
         form = UploadForm(request.POST, request.FILES, prefix="f")
         if form.is_valid():
+            # the quick checks here (size, name, state, deadline); reading the workbook is the job's
             with refusals_shown() as outcome:
                 data = _uploaded_bytes(form.cleaned_data["file"])
-                changed = import_scores(assessment, data, actor=request.user, request=request)
+                name = files.check_name(form.cleaned_data["file"].name)
+                job = start_import(assessment, name, data, actor=request.user)
             if not outcome.ok:
                 error, errors = outcome.message, outcome.errors
             else:
-                if changed:
-                    messages.success(request, _("Đã nhập từ Excel: cập nhật %(n)s tiêu chí") % {"n": changed})
-                else:
-                    messages.success(request, _("Đã đọc tệp Excel: không có tiêu chí nào thay đổi"))
-                return redirect(reverse("assessments:sheet", args=[year, code]))
+                return redirect(job)
     return render(request, "assessments/excel_import.html", {
         "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
         "error": error, "errors": errors if errors != [error] else [], "max_mb": settings.EVIDENCE_MAX_MB,

@@ -18,17 +18,25 @@ def _shown(points: Decimal | None) -> str | None:
     return to_str(points) if points is not None else None  # "1", not the column's "1.0000"
 
 
-def import_scores(assessment: Assessment, data: bytes, *, actor, request=None, at=None) -> int:
+def check_may_import(assessment: Assessment, actor, at=None) -> None:
+    """The state, permission and deadline checks of an import, before its file is even read."""
+    services._require_editable(assessment, actor, at)
+
+
+def import_scores(assessment: Assessment, data: bytes, *, actor, request=None, at=None, checked=None) -> int:
     """Write every item whose points or explanation the file changes; return how many changed.
 
     The whole file is checked first (``excel.parse`` lists every problem with its row); nothing is
     saved unless all of it is valid. The writes happen in one transaction under the assessment's
-    lock, after the same state, permission and deadline checks as saving one item.
+    lock, after the same state, permission and deadline checks as saving one item. ``checked`` (a
+    background job's progress) is called once the file is read and valid, before the writes.
     """
-    services._require_editable(assessment, actor, at)  # fail fast, before reading the file
+    check_may_import(assessment, actor, at)  # fail fast, before reading the file
     parsed = excel.parse(assessment, data)
     wanted = {code: (services.parse_points(assessment, code, raw), (explanation or "").strip())
               for code, (raw, explanation) in parsed.items()}
+    if checked is not None:
+        checked(len(wanted))
     with transaction.atomic():
         assessment = services._lock(assessment)
         services._require_editable(assessment, actor, at)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mo-lai/", views.reopen, name="reopen"),
     path("bao-cao/", exports.report, name="report"),
     path("bao-cao.pdf", exports.report_pdf, name="report_pdf"),
+    path("bao-cao-pdf/tao/", exports.report_pdf_job, name="report_pdf_job"),
     path("excel/", exports.excel_export, name="excel_export"),
     path("excel/nhap/", exports.excel_import, name="excel_import"),
 ]

@@ -29,15 +29,15 @@ from .forms import DocumentForm, ParticipantsForm, ReopenForm, UploadForm
 from .models import Evidence, ItemEvidence
 
 
-def _load(request, year: int, code: str):
+def _load(request, year: int, code: str, *, creates: bool = True):
     """The unit and its assessment. A GET writes nothing (an unsaved, empty assessment before the first
-    change); the unit's officer's first POST creates it."""
+    change); the unit's officer's first POST creates it (unless ``creates`` is off: a POST that only reads)."""
     period = get_object_or_404(Period, year=year)
     unit = permissions.get_unit_or_404(request.user, period, code)
     if unit.kind not in ("department", "district", "commune"):
         raise Http404
     assessment = services.assessment_of(unit)
-    if assessment.pk is None and request.method == "POST":
+    if assessment.pk is None and creates and request.method == "POST":
         if not permissions.can_self_assess(request.user, unit):
             raise NotAllowed(_("%(unit)s chưa bắt đầu tự đánh giá: chỉ cán bộ được giao tự đánh giá bắt đầu")
                               % {"unit": unit.name})

@@ -81,6 +81,15 @@ TABLES: list[Table] = [
 ]
 BY_MODEL = {t.model: t for t in TABLES}
 
+# Tables of the database a period's export leaves out on purpose, each with its reason.
+NOT_EXPORTED = {
+    # background jobs (parindex/jobs) and django-tasks' queue: working state of the site, not part of a
+    # period's record; what a job changed is in the tables above and in the audit log, and its result file
+    # (a PDF, say) can be made again from them
+    "jobs.Job": "việc chạy nền: trạng thái làm việc của hệ thống, không thuộc hồ sơ của kỳ",
+    "django_tasks_database.DBTaskResult": "hàng đợi của bộ chạy việc nền, không thuộc hồ sơ của kỳ",
+}
+
 
 def concrete_fields(table: Table) -> list[models.Field]:
     fields = [f for f in table.model._meta.concrete_fields if not f.primary_key]

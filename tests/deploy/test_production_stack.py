@@ -53,6 +53,8 @@ def test_make_run_serves_through_gunicorn_with_debug_off_and_make_dev_keeps_runs
     assert 'ALLOWED_HOSTS="*"' in _make("run", "HOST=0.0.0.0")
     dev = _make("dev")
     assert "DEBUG=1" in dev and "runserver" in dev and "gunicorn" not in dev
+    # the background-job worker (manage.py db_worker) runs beside either server
+    assert "scripts/with-worker.sh" in server[0] and "scripts/with-worker.sh" in dev
 
 
 def test_production_settings_serve_static_files_with_whitenoise():

@@ -141,6 +141,20 @@ MATRIX.update({
 MATRIX.update({
     "healthz": ("get", {}, "", row(200)),
 })
+# Background jobs (parindex/jobs): a person's own jobs only; "#own" is a finished job of hoamuc.canbo with a file
+# (made by the fixture below), anybody else's answers 404 as an unknown one does.
+OWN_JOB = row(404, anon=302, hoamuc__canbo=200)
+OWN = 0  # stands for the fixture's job in _request (no job has id 0: elsewhere these rows answer 404)
+MATRIX.update({
+    "jobs:mine": ("get", {}, "", LOGGED_IN),
+    "jobs:detail": ("get", {"pk": 999999}, "", row(404, anon=302)),
+    "jobs:detail#own": ("get", {"pk": OWN}, "", OWN_JOB),
+    "jobs:state#own": ("get", {"pk": OWN}, "", OWN_JOB),
+    "jobs:download#own": ("get", {"pk": OWN}, "", OWN_JOB),
+    # «Tạo tệp PDF» of the self-assessment report: whoever sees the unit starts the job (→ its page)
+    "assessments:report_pdf_job": ("post", HOA_MUC, "", {**SEES_HOA_MUC, **{
+        r: 302 for r, answer in SEES_HOA_MUC.items() if answer == 200}}),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
@@ -162,8 +176,25 @@ def test_every_url_pattern_has_a_row():
     assert missing == [], f"add these URL patterns to the authorization matrix: {missing}"
 
 
+@pytest.fixture(autouse=True)
+def own_job(world):
+    """A finished job with a result file, started by hoamuc.canbo (the "#own" rows)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from parindex.jobs.models import Job
+    name = default_storage.save("jobs/test/ket-qua.pdf", ContentFile(b"%PDF-1.4 test"))
+    return Job.objects.create(started_by=get_user_model().objects.get(username="hoamuc.canbo"), kind="test",
+                              title="Việc thử", status=Job.Status.DONE, result_name=name,
+                              result_filename="ket-qua.pdf", result_content_type="application/pdf")
+
+
 def _request(client, method, name, kwargs, query):
     from django.urls import reverse
+    if name.startswith("jobs:") and kwargs.get("pk") == OWN:  # the fixture's job (none: 404 for all)
+        from parindex.jobs.models import Job
+        kwargs = {"pk": Job.objects.filter(kind="test").values_list("pk", flat=True).first() or 999999}
     if name == "accounts:revoke":  # the first role granted in the fixtures, whatever id the database gave it
         from parindex.accounts.models import RoleAssignment
         kwargs = {"pk": RoleAssignment.objects.order_by("pk").values_list("pk", flat=True).first()}
