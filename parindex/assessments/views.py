@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,8 +57,16 @@ def _back(unit, anchor: str = ""):
     return redirect(_back_url(unit, anchor))
 
 
+def _library_options(library) -> str:
+    """The library's <option>s, rendered once for the page: every item's "attach from library" form
+    shows the same list (46 items x the library's size was most of the sheet's rendering time)."""
+    return format_html_join("", '<option value="{}">{}</option>',
+                            ((e.pk, Truncator(str(e)).chars(80)) for e in library))
+
+
 def _context(request, unit, assessment):
     views = services.item_views(assessment)
+    library = list(assessment.evidence.all()) if assessment.pk else []
     t = services.totals(assessment, views)
     cset = services.criteria_of(assessment)
     user = request.user
@@ -68,7 +78,10 @@ def _context(request, unit, assessment):
         "is_officer": permissions.can_self_assess(user, unit),
         "is_head": permissions.can_approve_submission(user, unit),
         "can_reopen": permissions.can_reopen_assessment(user, unit),
-        "library": list(assessment.evidence.all()) if assessment.pk else [],
+        "library": library, "library_options": _library_options(library),
+        # ".../muc/": each item's save and attach forms are this + its code (two reverse() per item were
+        # ~13 % of the render); the code is quoted by the template (urlencode) as reverse() would
+        "items_base": reverse("assessments:save_item", args=[unit.period.year, unit.code, "_"])[:-2],
         "participants": list(assessment.participants.all()) if assessment.pk else [],
         "filter": request.GET.get("loc", ""),
         "explanation_until": explanation_rounds([unit.pk], clock.now()).get(unit.pk),
