@@ -4,18 +4,17 @@ The rest of the suite runs jobs inside the request (the immediate backend); here
 queues, nothing is imported until the worker runs, and the worker's outcome shows on the job's page.
 """
 
-import io
 import signal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from openpyxl import load_workbook
 
 from parindex.assessments import excel
 from parindex.assessments.models import ItemScore
 from parindex.audit.models import AuditEntry
 from parindex.jobs.models import Job
+from tests.jobs.test_assessment_jobs import with_points
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker takes its task in a transaction of its own
 
@@ -37,15 +36,7 @@ def run_worker():
             signal.signal(s, handler)
 
 
-def sheet_with(data: bytes, **values) -> bytes:
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb[excel.SHEET]
-    rows = {str(r[0].value): r[0].row for r in ws.iter_rows(min_row=9) if r[0].value}
-    for code, value in values.items():
-        ws[f"D{rows[code.replace('_', '.')]}"] = value
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+sheet_with = with_points  # one helper: tests/jobs/test_assessment_jobs.py
 
 
 def scores(assessment):
