@@ -83,6 +83,13 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the few fragments rendered in bulk (the score sheet's items): parindex/core/jinja2.py
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "parindex.core.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

@@ -47,6 +47,11 @@ class Conflict(errors.Conflict):
 
 # -- reading ------------------------------------------------------------------------------------
 
+# The criteria set's YAML text stays out of the sheet's queries: its parsed tree is cached by hash
+# (``parse_stored``), and the text is read only when this process has not parsed it yet.
+WITHOUT_TEXT = ("criteria_set__source",)
+
+
 def criteria_of(assessment: Assessment) -> CriteriaSet:
     return assessment.criteria_set.parsed()
 
@@ -54,18 +59,21 @@ def criteria_of(assessment: Assessment) -> CriteriaSet:
 def assessment_of(unit: PeriodUnit) -> Assessment:
     """The unit's assessment for the period; before its first change an unsaved, empty one (a page
     that only shows it writes nothing)."""
-    assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
+    assessment = (Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit")
+                  .defer(*WITHOUT_TEXT).first())
     if assessment is not None:
         return assessment
-    return Assessment(period_unit=unit, criteria_set=unit.period.criteria_sets.get(unit_kind=unit.kind))
+    return Assessment(period_unit=unit,
+                      criteria_set=unit.period.criteria_sets.defer("source").get(unit_kind=unit.kind))
 
 
 def get_or_create(unit: PeriodUnit) -> Assessment:
     """The unit's assessment for the period (created, empty, by the first change: a POST, never a GET)."""
-    assessment = Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit").first()
+    assessment = (Assessment.objects.filter(period_unit=unit).select_related("criteria_set", "period_unit")
+                  .defer(*WITHOUT_TEXT).first())
     if assessment is not None:
         return assessment
-    criteria_set = unit.period.criteria_sets.get(unit_kind=unit.kind)
+    criteria_set = unit.period.criteria_sets.defer("source").get(unit_kind=unit.kind)
     assessment, _ = Assessment.objects.get_or_create(period_unit=unit, defaults={"criteria_set": criteria_set})
     return assessment
 
@@ -164,7 +172,8 @@ def _lock(assessment: Assessment) -> Assessment:
     queue one behind the other, saves of other units never meet it. The unit, the period and the
     criteria set are read with it, not locked (``core.locks``; docs/decisions.md, "Locks").
     """
-    return locks.lock_one(Assessment.objects.select_related("period_unit__period", "criteria_set"),
+    return locks.lock_one(Assessment.objects.select_related("period_unit__period", "criteria_set")
+                          .defer(*WITHOUT_TEXT),
                           pk=assessment.pk)
 
 
@@ -522,7 +531,8 @@ def approve_and_submit(assessment: Assessment, *, actor, at=None, request=None) 
     version); then a short transaction locks the sheet's row only, checks that nothing changed
     since (else a ``Conflict``: look again, then submit), and writes.
     """
-    current = Assessment.objects.select_related("period_unit__period", "criteria_set").get(pk=assessment.pk)
+    current = (Assessment.objects.select_related("period_unit__period", "criteria_set").defer(*WITHOUT_TEXT)
+               .get(pk=assessment.pk))
     _require_head(current, actor)
     seen = sheet_version(current)
     _require_ready(current, "submit", actor, at)

@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -91,7 +94,13 @@ def _context(request, unit, assessment):
 @login_required
 def sheet(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
-    return render(request, "assessments/sheet.html", _context(request, unit, assessment))
+    context = _context(request, unit, assessment)
+    # the items in one Jinja2 template (parindex/core/jinja2.py: most of the page's cost was Django's
+    # engine repeating the item fragment), inserted into the Django page
+    context["csrf_field"] = csrf_input(request)  # once: each use of a lazy csrf_input masks the token anew
+    fields = get_template("assessments/sheet_fields.html", using="jinja2").render(context, request)
+    context["fields_html"] = mark_safe(fields)  # noqa: S308 - Jinja2 escaped every value (autoescape on)
+    return render(request, "assessments/sheet.html", context)
 
 
 @login_required
