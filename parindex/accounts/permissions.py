@@ -155,9 +155,11 @@ def visible_districts(user, period) -> QuerySet[PeriodUnit]:
 def get_unit_or_404(user, period, code: str) -> PeriodUnit:
     """The unit with this code in the period, if this person may see it; 404 otherwise."""
     try:
-        return visible_units(user, period).select_related("parent", "unit").get(code=code)
+        unit = visible_units(user, period).select_related("parent", "unit").get(code=code)
     except PeriodUnit.DoesNotExist:
         raise Http404("Không tìm thấy đơn vị") from None
+    unit.period = period  # the caller's period: ``unit.period`` asks the database no more
+    return unit
 
 
 def can_reopen_assessment(user, unit: PeriodUnit) -> bool:

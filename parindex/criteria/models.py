@@ -7,12 +7,13 @@ The parsed tree is never stored twice: ``parsed()`` reads it back through the ru
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parindex.rulebook import CriteriaSet, loads
-from parindex.rulebook.bounded import bounded_cache
+from parindex.rulebook.bounded import ByteBoundedCache
 from parindex.rulebook.registry import SETS_CACHE_BYTES, parsed_size
 
 UNIT_KIND_CHOICES = [
@@ -26,15 +27,23 @@ PROVENANCE_CHOICES = [
 ]
 
 
-def _entry_size(args: tuple, value: CriteriaSet) -> int:
-    """The key holds the YAML text itself; the parsed tree is estimated from its size."""
-    sha256, source, name = args
-    return sys.getsizeof(sha256) + sys.getsizeof(source) + sys.getsizeof(name) + parsed_size(len(source.encode()))
+_SETS = ByteBoundedCache(SETS_CACHE_BYTES)  # by bytes, not by count (docs/security.md, "Memory")
 
 
-@bounded_cache(SETS_CACHE_BYTES, _entry_size)  # by bytes, not by count (docs/security.md, "Memory")
-def _parse(sha256: str, source: str, name: str) -> CriteriaSet:
-    return loads(source, name)
+def parse_stored(sha256: str, name: str, read_source: Callable[[], str]) -> CriteriaSet:
+    """A stored set's parsed tree, cached by the SHA-256 of its text (stored with the text, never apart).
+
+    The text is read only when the tree is not in this process's cache yet, so pages and saves can leave
+    the YAML text (60-100 kB) out of their queries (``defer("criteria_set__source")``)."""
+    key = (sha256, name)
+    found, value = _SETS.get(key)
+    if found:
+        return value
+    source = read_source()
+    value = loads(source, name)
+    size = sys.getsizeof(sha256) + sys.getsizeof(name) + parsed_size(len(source.encode()))
+    _SETS.put(key, value, size)  # an exception above propagates and nothing is stored
+    return value
 
 
 class CriteriaSetRecord(models.Model):
@@ -58,4 +67,4 @@ class CriteriaSetRecord(models.Model):
         return f"{self.title} ({self.year})"
 
     def parsed(self) -> CriteriaSet:
-        return _parse(self.sha256, self.source, self.source_name)
+        return parse_stored(self.sha256, self.source_name, lambda: self.source)

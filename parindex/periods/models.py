@@ -82,9 +82,9 @@ class PeriodCriteriaSet(models.Model):
         return super().delete(*args, **kwargs)
 
     def parsed(self):
-        from parindex.criteria.models import _parse
+        from parindex.criteria.models import parse_stored
 
-        return _parse(self.sha256, self.source, f"{self.set_id}.yaml")
+        return parse_stored(self.sha256, f"{self.set_id}.yaml", lambda: self.source)
 
 
 class Extension(models.Model):

@@ -44,8 +44,9 @@ class ByteBoundedCache:
             self._entries.move_to_end(key)
             return True, entry[0]
 
-    def put(self, key: tuple, value: Any) -> None:
-        size = self._sizeof(key, value)
+    def put(self, key: tuple, value: Any, size: int | None = None) -> None:
+        """Store ``value`` under ``key``, charged ``size`` bytes (default: the cache's estimate)."""
+        size = self._sizeof(key, value) if size is None else size
         if size > self.max_bytes:
             return  # larger than the whole budget: never kept
         with self._lock:

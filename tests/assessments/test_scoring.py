@@ -154,6 +154,25 @@ def test_the_sheet_renders_with_a_constant_number_of_queries(login, assessment_o
     assert counts["065"] <= 25
 
 
+def test_the_sheet_and_a_save_leave_the_criteria_text_out_once_it_is_parsed(hoa_muc, login):
+    """The parsed set is cached by its hash: pages and saves do not fetch the 60-100 kB YAML text again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parindex.criteria.models import _SETS
+
+    client = login("hoamuc.canbo")
+    _SETS.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(URL).status_code == 200
+    assert any('"source"' in q["sql"] for q in cold.captured_queries)  # parsed once, from the stored text
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(URL).status_code == 200
+        assert client.post(URL + "muc/g.1/", {"points": "0,25", "version": "0", "explanation": ""},
+                           **JSON).status_code == 200
+    assert not [q["sql"] for q in warm.captured_queries if '"source"' in q["sql"]]
+
+
 def test_not_allowed_for_a_non_officer_in_the_service(hoa_muc, persona):
     with pytest.raises(NotAllowed):
         services.save_item(hoa_muc, "a.1.1", "1", "", actor=persona("hoamuc.chutich"), version=None)

@@ -133,11 +133,11 @@ def test_exceptions_are_not_cached():
 
 
 def test_the_criteria_set_caches_are_bounded_by_bytes(criteria_loaded):
-    from parindex.criteria.models import CriteriaSetRecord, _parse
+    from parindex.criteria.models import _SETS, CriteriaSetRecord
 
     record = CriteriaSetRecord.objects.first()
-    _parse.cache_clear()
+    _SETS.clear()
     record.parsed()
-    assert 0 < _parse.cache.bytes <= _parse.cache.max_bytes
-    assert _parse.cache.bytes >= len(record.source)  # the YAML text held in the key is counted
+    assert 0 < _SETS.bytes <= _SETS.max_bytes
+    assert _SETS.bytes >= 8 * len(record.source)  # charged for the parsed tree, estimated from the text's size
     assert registry._load_cached.cache.max_bytes == registry.SETS_CACHE_BYTES
