@@ -12,11 +12,15 @@ import os
 # loopback address; never expose gunicorn directly to the Internet (no TLS, no buffering of slow clients).
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Workers: synchronous processes, (2 × cores) + 1 — on the reference 2-core machine, 5. A page is
-# mostly CPU (template rendering), so two workers keep both cores busy; the others serve while those
-# wait on PostgreSQL or the file storage. Each worker holds ~100 MB and one database connection
-# (CONN_MAX_AGE): keep workers × servers below PostgreSQL's max_connections. WEB_CONCURRENCY overrides.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)) + 1)
+# Workers: synchronous processes, cores + 1 — on the reference 2-core machine, 3. A request is mostly
+# CPU (template rendering, the ORM; PostgreSQL answers in well under a millisecond on loopback): one
+# worker per core keeps the cores busy, and one more serves while another waits on PostgreSQL, the file
+# storage or a slow client. More workers than that only share the same two cores: each request then takes
+# longer inside the server, with no more throughput (docs/performance.md measures 2, 3 and 5). Long work
+# runs as background jobs (parindex/jobs), not in these workers. Each worker holds ~100 MB and one
+# database connection (CONN_MAX_AGE): keep workers × servers below PostgreSQL's max_connections.
+# WEB_CONCURRENCY overrides.
+workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)) + 1)
 worker_class = "sync"
 
 # A request that runs longer than this is killed (its transaction rolls back): a long PDF report fits.
@@ -43,3 +47,12 @@ secure_scheme_headers = {}
 # No control socket ($HOME/.gunicorn/gunicorn.ctl, gunicorn ≥ 25): several servers on one machine
 # would share it; stop and reload with signals (TERM, HUP) instead.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """In the master, before the first fork (preload_app): templates compiled, criteria sets parsed
+    (parindex/core/warm.py), so no worker pays for them on its first requests."""
+    from parindex.core.warm import warm
+
+    templates, sets = warm()
+    server.log.info("warm-up: %d templates compiled, %d criteria sets parsed", templates, sets)

@@ -30,10 +30,10 @@ def test_gunicorn_binds_host_and_port_and_logs_access_to_stdout():
     assert config["secure_scheme_headers"] == "{}"  # HTTPS is decided by Django's BEHIND_PROXY only
 
 
-def test_gunicorn_defaults_to_two_workers_per_core_plus_one():
+def test_gunicorn_defaults_to_one_worker_per_core_plus_one():
     config = _gunicorn_config()
     assert config["bind"] == "['127.0.0.1:8000']"
-    assert int(config["workers"]) == 2 * len(os.sched_getaffinity(0)) + 1
+    assert int(config["workers"]) == len(os.sched_getaffinity(0)) + 1
 
 
 def _make(*args):
@@ -72,3 +72,36 @@ def test_templates_are_compiled_once_per_process():
     assert all("loaders" not in t.get("OPTIONS", {}) for t in production.TEMPLATES)  # Django's default applies
     loader = engines["django"].engine.template_loaders[0]
     assert type(loader).__module__ == "django.template.loaders.cached"
+
+
+def test_the_master_compiles_the_templates_and_parses_the_criteria_sets_before_forking(world):
+    """deploy/gunicorn.conf.py's when_ready runs parindex/core/warm.py in the master (preload_app): workers,
+    also those started anew after max_requests, begin with the templates compiled and the sets parsed."""
+    from unittest import mock
+
+    from parindex.core.warm import warm
+    from parindex.criteria.models import _SETS
+
+    _SETS.clear()
+    jinja = engines["jinja2"].env
+    jinja.cache.clear()
+    with mock.patch("parindex.core.warm.connections") as connections:
+        templates, sets = warm()
+    assert sets == 3 and len(_SETS) == 3  # the open period's three criteria sets
+    assert templates == sum(len(list(Path(d).rglob("*.html"))) for e in engines.all() for d in e.template_dirs)
+    assert any(key[1] == "assessments/sheet_fields.html" for key in jinja.cache)  # (loader ref, name) keys
+    connections.close_all.assert_called_once()  # no connection of the master is inherited by a worker
+
+
+def test_gunicorn_warms_up_in_the_master_before_the_first_fork():
+    import runpy
+    from unittest import mock
+
+    config = _gunicorn_config()
+    assert config["preload_app"] == "True"  # when_ready runs in the master, after the app is loaded
+    hooks = runpy.run_path(str(ROOT / "deploy/gunicorn.conf.py"))
+    server = mock.Mock()
+    with mock.patch("parindex.core.warm.warm", return_value=(111, 3)) as warm:
+        hooks["when_ready"](server)
+    warm.assert_called_once_with()
+    server.log.info.assert_called_once_with("warm-up: %d templates compiled, %d criteria sets parsed", 111, 3)
