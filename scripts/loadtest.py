@@ -232,15 +232,19 @@ def _ticks(pid: int, children: bool = False) -> int:
     return own + (int(fields[13]) + int(fields[14]) if children else 0)
 
 
-def _server_ticks(master: int) -> int:
-    total = _ticks(master, children=True)
+def _children(master: int) -> list[int]:
+    found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             if Path(proc, "stat").read_text().rsplit(")", 1)[1].split()[1] == str(master):
-                total += _ticks(int(proc.name))
+                found.append(int(proc.name))
         except (OSError, IndexError):
             continue
-    return total
+    return found
+
+
+def _server_ticks(master: int) -> int:
+    return _ticks(master, children=True) + sum(_ticks(pid) for pid in _children(master))
 
 
 def _machine_ticks() -> tuple[int, int]:
@@ -346,7 +350,7 @@ def fmt(x: float) -> str:
     return f"{x:.0f}" if x >= 10 else f"{x:.1f}"
 
 
-def report(results: list[Result], sheets: dict, started: datetime) -> str:
+def report(results: list[Result], sheets: dict, started: datetime, n_workers: int) -> str:
     bare = {r.users: r.rps for r in results if r.page.key == "bare-anon"}
     share = {(r.page.key, r.users): (100 * r.rps / bare[r.users] if bare.get(r.users) else 0.0) for r in results}
     cores = len(os.sched_getaffinity(0))
@@ -355,8 +359,11 @@ def report(results: list[Result], sheets: dict, started: datetime) -> str:
         f"# make loadtest — {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {cores} cores ({os.uname().machine}), load generator (locust, one process) on the same machine; "
-        f"gunicorn with deploy/gunicorn.conf.py; PostgreSQL 15 on loopback. {SECONDS:g} s per page and "
-        "concurrency, after every simulated user has logged in. Latencies are measured by the client.",
+        f"gunicorn with deploy/gunicorn.conf.py ({n_workers} workers); PostgreSQL 15 on loopback. {SECONDS:g} s per "
+        "page and concurrency, after every simulated user has logged in. p50/p95/p99: the client's latency; server "
+        "p50/p95: gunicorn's own time per request (its access log; the wait for a free worker not included); CPU "
+        "ms/req: gunicorn (master and workers) / the load generator / the rest (PostgreSQL, the system); idle: the "
+        "share of the two cores left unused.",
         f"Saves spread over the sheets of communes {', '.join(saved_on) or '(none editable)'} and over their items.",
         "",
         "| page | users | req/s | p50 ms | p95 ms | p99 ms | server p50/p95 ms | CPU ms/req server/client/rest "
@@ -407,6 +414,7 @@ def main() -> int:
     host = f"http://127.0.0.1:{port}"
     print(f"gunicorn on {host} (log: var/loadtest-server.log)")
     proc = start_server(port)
+    n_workers = len(_children(proc.pid))
     results: list[Result] = []
     try:
         sheets = probe_sheets(host)
@@ -425,7 +433,7 @@ def main() -> int:
                 results.append(r)
     finally:
         stop_server(proc)
-    text = report(results, sheets, started)
+    text = report(results, sheets, started, n_workers)
     (ROOT / "var" / "loadtest.md").write_text(text, encoding="utf-8")
     print()
     print(text)
