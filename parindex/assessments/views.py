@@ -26,6 +26,7 @@ from parindex.periods import services as period_services
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant
 from parindex.rulebook.numbers import format_vi
+from parindex.units.states import WorkState
 
 from . import files, services
 from .forms import DocumentForm, ParticipantsForm, ReopenForm, UploadForm
@@ -60,6 +61,9 @@ def _back(unit, anchor: str = ""):
     return redirect(_back_url(unit, anchor))
 
 
+BEFORE_APPRAISAL = frozenset({WorkState.NOT_STARTED, WorkState.SELF_ASSESSING, WorkState.SUBMITTED})
+
+
 def _library_options(library) -> str:
     """The library's <option>s, rendered once for the page: every item's "attach from library" form
     shows the same list (46 items x the library's size was most of the sheet's rendering time)."""
@@ -87,7 +91,9 @@ def _context(request, unit, assessment):
         "items_base": reverse("assessments:save_item", args=[unit.period.year, unit.code, "_"])[:-2],
         "participants": list(assessment.participants.all()) if assessment.pk else [],
         "filter": request.GET.get("loc", ""),
-        "explanation_until": explanation_rounds([unit.pk], clock.now()).get(unit.pk),
+        # an explanation round exists only once the appraisal has started (units/states.py): no query before
+        "explanation_until": (None if unit.state in BEFORE_APPRAISAL
+                              else explanation_rounds([unit.pk], clock.now()).get(unit.pk)),
     }
 
 
