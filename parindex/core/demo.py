@@ -72,6 +72,8 @@ def demo_timeline(now: datetime) -> dict[str, datetime]:
         "self_due": _midnight_in(28, now),
         "appraisal_start": _midnight_in(0, now),
         "appraisal_end": _midnight_in(60, now),
+        "survey_start": _midnight_in(-7, now),
+        "survey_end": _midnight_in(45, now),
         "publication_start": _midnight_in(60, now),
         "publication_end": _midnight_in(90, now),
     }
