@@ -69,6 +69,7 @@ class Group:
     sample_fixed: int | None        # a fixed sample size per unit; None: n = N / (1 + N·e²)
     questions: tuple[Question, ...]
     min_valid: int | None = None    # overrides the design's minimum number of valid answers
+    note: str = ""                  # how the population was counted or reconstructed (population_note)
 
     def question(self, code: str) -> Question | None:
         for q in self.questions:
@@ -99,6 +100,7 @@ class SurveyDesign:
     scales: tuple[Scale, ...]
     groups: tuple[Group, ...]
     line_of: Mapping[str, int] = field(default_factory=dict)  # node path → YAML line (loader)
+    note: str = ""                  # provenance_note: how the design was made
 
     def group(self, code: str) -> Group | None:
         for g in self.groups:
