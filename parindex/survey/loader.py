@@ -127,6 +127,7 @@ class _Reader:
         self.resolve = resolve
         self.lines: dict[str, int] = {}
         self.bad_kinds: set[str] = set()  # kinds whose criteria entry was reported already
+        self.bad_scales: set[str] = set()  # scales reported already: their questions are not reported again
 
     # -- typed readers the criteria walker does not have ------------------------------------------
     def decimal(self, node: Node, code: str | None, what: str, places: int) -> Decimal:
@@ -228,6 +229,7 @@ class _Reader:
         for snode in w.sequence(node, None, "scales"):
             scale = w.guarded(self.scale, snode)
             if scale is None:
+                self.bad_scales.add(_hint(snode) or "")
                 continue
             if scale.code in out:
                 w.report(snode, scale.code, f"mã thang «{scale.code}» bị trùng (đã dùng ở dòng "
@@ -342,6 +344,8 @@ class _Reader:
         default_scale = None
         if "scale" in raw:
             default_scale = self.scale_ref(raw["scale"], code, scales)
+            if default_scale is None:
+                default_scale = _BROKEN  # reported once for the group, not again for each question
         questions = []
         qnodes = self.opt(raw, "questions", w.sequence, code, "questions") or []
         qseen: dict[str, int] = {}
@@ -397,18 +401,20 @@ class _Reader:
                                  f"không phải «{_show(node)}»")
 
     def scale_ref(self, node: Node, code: str, scales: dict[str, Scale]) -> Scale | None:
+        """The scale named; None when it is not there (reported unless the scale itself was reported)."""
         name = self.w.guarded(self.w.text, node, code, "scale")
         if name is None:
             return None
         scale = scales.get(name)
-        if scale is None and scales:
-            self.w.report(node, code, f"thang «{name}» không có trong scales ({', '.join(scales)})")
+        if scale is None and name not in self.bad_scales:
+            known = ", ".join(scales) or "—"
+            self.w.report(node, code, f"thang «{name}» không có trong scales ({known})")
         return scale
 
     def question(self, node: Node, group: str, scales: dict[str, Scale], default: Scale | None,
                  cset: CriteriaSet | None, seen: dict[str, int], items_seen: dict[str, int]) -> Question:
         w = self.w
-        hint = _hint(node) or group
+        hint = f"{group}/{_hint(node)}" if _hint(node) else group
         raw = w.mapping(node, hint, QUESTION_KEYS, "câu hỏi")
         code = self.opt(raw, "code", self.code_text, hint, "code")
         if code is None:
@@ -442,9 +448,12 @@ class _Reader:
             scale = self.scale_ref(raw["scale"], where, scales)
         elif default is None:
             w.report(node, where, "câu hỏi chưa có thang trả lời (scale của câu hỏi hoặc của nhóm)")
-        if None in (item, section, text, scale):
+        if None in (item, section, text, scale) or scale is _BROKEN:
             raise _Invalid()
         return Question(code=code, item=item, text=text, scale=scale, section=section)
+
+
+_BROKEN = Scale(code="", title="", options=())  # a group's scale that could not be read
 
 
 def _hint(node: Node) -> str | None:
