@@ -157,7 +157,7 @@ def download(request, year: int):
 
 
 class DesignForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Thiết kế (YAML)"), required=False,
+    text = forms.CharField(label=gettext_lazy("Thiết kế (YAML)"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false", "class": "yaml"}))
     file = forms.FileField(label=gettext_lazy("hoặc tải lên tệp YAML"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -192,8 +192,13 @@ def edit(request, year: int):
     else:
         shipped = services.shipped_design(year)
         initial = {"text": shipped.read_text(encoding="utf-8") if shipped else ""}
-    form = DesignForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and editable and form.is_valid():
+    posted, summary = request.method == "POST", ""
+    form = DesignForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)
+    if request.method == "POST" and not editable:
+        form.is_valid()  # the form's own errors, then the refusal
+        form.add_error(None, _("Cuộc điều tra đang ở trạng thái «%(s)s»: thiết kế đã cố định, không sửa được")
+                       % {"s": survey.get_status_display()})
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with refusals_shown(lambda m: form.add_error(None, m)) as outcome:
             if survey is None:
@@ -205,11 +210,10 @@ def edit(request, year: int):
         if outcome.ok:
             messages.success(request, _("Đã lưu thiết kế điều tra"))
             return redirect("survey:overview", year=year)
-    elif request.method == "POST" and not editable:
-        form.add_error(None, _("Cuộc điều tra đang ở trạng thái «%(s)s»: thiết kế đã cố định, không sửa được")
-                       % {"s": survey.get_status_display()})
+        if outcome.message not in outcome.errors:
+            summary = outcome.message  # «Thiết kế điều tra có 3 lỗi, chưa lưu gì» above the lines
     return render(request, "survey/edit.html", _context(period, survey, form=form, editable=editable,
-                                                        can_edit=True))
+                                                        can_edit=True, summary=summary))
 
 
 @login_required

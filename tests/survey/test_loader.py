@@ -22,14 +22,17 @@ EXPECTED = {
     "bad_mode": "43: dan: mode «phone» không hợp lệ (cho phép: online, paper)",
     "bad_provenance": "6: test-2021-survey: provenance «estimated» không hợp lệ (cho phép: reconstructed, official)",
     "bad_scope": "42: dan: scope «neighbours» không hợp lệ (cho phép: all, own)",
-    "criteria_of_wrong_kind": "11: test-2021-survey: bộ tiêu chí «backan-2021-commune» dành cho «commune», không phải «district»",
+    "criteria_of_wrong_kind": "11: test-2021-survey: bộ tiêu chí «backan-2021-commune» dành cho «commune», "
+    "không phải «district»",
     "duplicate_group": "39: hdnd: mã nhóm «hdnd» bị trùng (đã dùng ở dòng 21)",
     "duplicate_key": "39: hdnd/C2: khoá «text» bị lặp lại trong câu hỏi",
     "duplicate_option": "17: dong-y: mã lựa chọn «1» bị trùng trong thang",
     "duplicate_question": "35: hdnd/C1: mã câu hỏi «C1» bị trùng trong nhóm (đã dùng ở dòng 31)",
-    "item_not_survey": "36: hdnd/C2: tiêu chí «a.1.1» của bộ backan-2021-department không phải tiêu chí điều tra XHH (method: survey)",
+    "item_not_survey": "36: hdnd/C2: tiêu chí «a.1.1» của bộ backan-2021-department không phải tiêu chí "
+    "điều tra XHH (method: survey)",
     "item_of_other_kind": "50: dan/C1: tiêu chí «c.2.3» không có trong bộ tiêu chí backan-2021-district",
-    "item_twice_in_group": "36: hdnd/C2: tiêu chí «a.4.2» đã được hỏi trong bảng hỏi của nhóm này (dòng 32); mỗi tiêu chí chỉ một câu mỗi nhóm",
+    "item_twice_in_group": "36: hdnd/C2: tiêu chí «a.4.2» đã được hỏi trong bảng hỏi của nhóm này (dòng 32); "
+    "mỗi tiêu chí chỉ một câu mỗi nhóm",
     "item_unknown": "36: hdnd/C2: tiêu chí «b.9.9» không có trong bộ tiêu chí backan-2021-department",
     "margin_too_large": "7: test-2021-survey: margin (sai số e) phải lớn hơn 0 và không quá 0,5, không phải 0.6",
     "min_valid_zero": "8: test-2021-survey: min_valid phải từ 1 trở lên, không phải 0",
@@ -43,7 +46,8 @@ EXPECTED = {
     "top_value_not_one": "16: dong-y: giá trị cao nhất của thang phải là 1, không phải 0.9",
     "two_dont_know": "16: dong-y: thang phải có đúng một lựa chọn «không biết / không trả lời» (value: null), có 2",
     "unknown_criteria_set": "11: test-2021-survey: không tìm thấy bộ tiêu chí «backan-2019-district» ",
-    "unknown_key": "35: hdnd/C1: khoá «weight» không được phép trong câu hỏi (cho phép: code, item, section, text, scale)",
+    "unknown_key": "35: hdnd/C1: khoá «weight» không được phép trong câu hỏi "
+    "(cho phép: code, item, section, text, scale)",
     "unknown_scale": "53: dan/C1: thang «hai-long» không có trong scales (dong-y)",
     "value_not_a_number": "17: dong-y: value «nửa» không phải là số",
     "value_over_one": "17: dong-y: giá trị 1.5 phải từ 0 đến 1",
