@@ -22,10 +22,18 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from parindex.rulebook.loader import _YAML_LOADER, CriteriaSetError, Problem, _Invalid, _line, _show, _Walker
+from parindex.rulebook.loader import (
+    CriteriaSetError,
+    Problem,
+    _Invalid,
+    _line,
+    _show,
+    _Walker,
+    parse_with,
+    read_file,
+)
 from parindex.rulebook.model import CriteriaSet
 from parindex.rulebook.numbers import NotANumber, decimal_places, parse_decimal
 
@@ -66,12 +74,7 @@ SetResolver = Callable[[str], CriteriaSet]
 
 def load(path: str | Path, sets: Mapping[str, CriteriaSet] | None = None) -> SurveyDesign:
     """Load and validate one design file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SurveyDesignError([Problem(str(path), 0, "-", f"không đọc được tệp: {exc.strerror}")]) from None
-    return loads(data, str(path), sets)
+    return loads(read_file(path, SurveyDesignError), str(path), sets)
 
 
 def sha256_of(data: bytes | str) -> str:
@@ -83,31 +86,8 @@ def loads(data: bytes | str, path: str = "<văn bản>", sets: Mapping[str, Crit
           resolve: SetResolver | None = None) -> SurveyDesign:
     """Validate design text. ``sets``: the criteria set per evaluated kind the design must match (a
     period's); without it each set the design names is found by ``resolve`` (default: the shipped sets)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SurveyDesignError([Problem(path, 1, "-", f"tệp không phải UTF-8: {exc.reason}")]) from None
-    try:
-        root = yaml.compose(text, Loader=_YAML_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise SurveyDesignError([Problem(path, line, "-", f"lỗi cú pháp YAML: {exc.problem}")]) from None
-    except yaml.YAMLError as exc:
-        raise SurveyDesignError([Problem(path, 1, "-", f"lỗi YAML: {exc}")]) from None
-    if root is None:
-        raise SurveyDesignError([Problem(path, 1, "-", "tệp rỗng")])
-    w = _Walker(path)
-    result = None
-    try:
-        result = _Reader(w, sets, resolve or _shipped).design(root)
-    except _Invalid:
-        pass
-    if w.problems or result is None:
-        w.problems.sort(key=lambda p: p.line)
-        raise SurveyDesignError(w.problems)
-    return result
+    return parse_with(data, path, lambda w, root, _text: _Reader(w, sets, resolve or _shipped).design(root),
+                      SurveyDesignError)
 
 
 def _shipped(set_id: str) -> CriteriaSet:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parindex.accounts import permissions
 from parindex.audit.services import record
@@ -38,6 +39,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # before it is parsed (docs/security.md, "Memory").
 MAX_DESIGN_BYTES = 512 * 1024
 DESIGN_CACHE_BYTES = 16 * 1024 * 1024
+NOT_OPENABLE = gettext_lazy("Cuộc điều tra đang ở trạng thái «%(s)s», không mở được")
 PARSED_BYTES_PER_SOURCE_BYTE = 8
 
 
@@ -147,6 +149,14 @@ def _require_editor(actor, what: str) -> None:
         raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được %(what)s") % {"what": what})
 
 
+def _lock_while_designed(survey: Survey, refusal: str) -> Survey:
+    """The survey's row, locked, if it is still being designed; else DomainError(refusal % status)."""
+    current = locks.lock_one(Survey.objects.select_related("period"), pk=survey.pk)
+    if current.status != Survey.Status.DESIGN:
+        raise DomainError(refusal % {"s": current.get_status_display()})
+    return current
+
+
 def _facts(survey: Survey) -> dict:
     return {"design_id": survey.design_id, "provenance": survey.provenance, "sha256": survey.design_sha256,
             "design_version": survey.version, "status": survey.status}
@@ -177,10 +187,8 @@ def replace_design(survey: Survey, text: str, *, version: int | None, actor, req
     edited (None: the command line, no check)."""
     _require_editor(actor, _("sửa thiết kế điều tra xã hội học"))
     with transaction.atomic():
-        current = locks.lock_one(Survey.objects.select_related("period"), pk=survey.pk)
-        if current.status != Survey.Status.DESIGN:
-            raise DomainError(_("Cuộc điều tra đang ở trạng thái «%(s)s»: thiết kế đã cố định, không sửa được")
-                              % {"s": current.get_status_display()})
+        current = _lock_while_designed(survey, _("Cuộc điều tra đang ở trạng thái «%(s)s»: thiết kế đã cố định, "
+                                                 "không sửa được"))
         if version is not None and version != current.version:
             raise Conflict(_("Thiết kế vừa được người khác sửa (phiên bản %(now)s, bạn sửa từ phiên bản "
                              "%(yours)s); chưa lưu gì. Hãy tải lại trang, xem bản mới rồi sửa lại.")
@@ -207,10 +215,7 @@ def open_survey(survey: Survey, *, actor, request=None) -> Survey:
     the period's criteria sets is asked of no group (III.1.3)."""
     _require_editor(actor, _("mở đợt thu phiếu điều tra"))
     with transaction.atomic():
-        current = locks.lock_one(Survey.objects.select_related("period"), pk=survey.pk)
-        if current.status != Survey.Status.DESIGN:
-            raise DomainError(_("Cuộc điều tra đang ở trạng thái «%(s)s», không mở được")
-                              % {"s": current.get_status_display()})
+        current = _lock_while_designed(survey, NOT_OPENABLE)
         gaps = gaps_of(current)
         missing = [f"{UnitKind(kind).label}: {', '.join(i.code for i in items)}"
                    for kind, items in gaps.items() if items]

@@ -39,11 +39,13 @@ def _period(request, year: int, *, edit: bool = False) -> Period:
     return get_object_or_404(Period, year=year)
 
 
-def _survey(period: Period) -> Survey:
+def _survey(request, year: int, *, edit: bool = False) -> tuple[Period, Survey]:
+    """The period and its survey for a page that needs one (404 before a design is loaded)."""
+    period = _period(request, year, edit=edit)
     survey = services.survey_of(period)
     if survey is None:
         raise Http404(_("Kỳ đánh giá chưa có thiết kế điều tra"))
-    return survey
+    return period, survey
 
 
 def _who(group) -> str:
@@ -88,8 +90,7 @@ def overview(request, year: int):
 @login_required
 @require_GET
 def design_page(request, year: int):
-    period = _period(request, year)
-    survey = _survey(period)
+    period, survey = _survey(request, year)
     design = services.design_of(survey)
     return render(request, "survey/design.html", _context(period, survey, design=design,
                                                           groups=_group_rows(design)))
@@ -98,8 +99,7 @@ def design_page(request, year: int):
 @login_required
 @require_GET
 def group_page(request, year: int, group: str):
-    period = _period(request, year)
-    survey = _survey(period)
+    period, survey = _survey(request, year)
     design = services.design_of(survey)
     found = design.group(group)
     if found is None:
@@ -116,8 +116,7 @@ def group_page(request, year: int, group: str):
 @login_required
 @require_GET
 def gaps_page(request, year: int):
-    period = _period(request, year)
-    survey = _survey(period)
+    period, survey = _survey(request, year)
     gaps = services.gaps_of(survey)
     kinds = [{"label": UnitKind(kind).label, "items": items} for kind, items in gaps.items()]
     return render(request, "survey/gaps.html", _context(period, survey, kinds=kinds,
@@ -128,8 +127,7 @@ def gaps_page(request, year: int):
 @require_GET
 def plan_page(request, year: int):
     """The sample plan of one kind of unit at a time (?loai=department|district): units × groups."""
-    period = _period(request, year)
-    survey = _survey(period)
+    period, survey = _survey(request, year)
     plan = services.plan_of(survey)
     kinds = [k for k in EVALUATED_KINDS if plan.by_kind(k)]
     kind = request.GET.get("loai") or (kinds[0] if kinds else "department")
@@ -149,8 +147,7 @@ def plan_page(request, year: int):
 @login_required
 @require_GET
 def download(request, year: int):
-    period = _period(request, year, edit=True)
-    survey = _survey(period)
+    period, survey = _survey(request, year, edit=True)
     response = HttpResponse(survey.design_text, content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{survey.design_id}.yaml"'
     return response
@@ -220,8 +217,7 @@ def edit(request, year: int):
 @require_http_methods(["GET", "POST"])
 def open_page(request, year: int):
     """«Mở đợt thu phiếu»: a confirmation page (GET, or POST without «confirmed»), then the step."""
-    period = _period(request, year, edit=True)
-    survey = _survey(period)
+    period, survey = _survey(request, year, edit=True)
     if request.method == "POST" and request.POST.get("confirmed"):
         with refusals_shown(lambda m: messages.error(request, m)) as outcome:
             services.open_survey(survey, actor=request.user, request=request)
@@ -231,8 +227,7 @@ def open_page(request, year: int):
     blocked, warnings = False, []
     if survey.status != Survey.Status.DESIGN:
         blocked = True
-        warnings.append(_("Cuộc điều tra đang ở trạng thái «%(s)s», không mở được")
-                        % {"s": survey.get_status_display()})
+        warnings.append(services.NOT_OPENABLE % {"s": survey.get_status_display()})
     else:
         gaps = services.gaps_of(survey)
         for kind, items in gaps.items():
