@@ -147,6 +147,10 @@ class _Walker:
         return value
 
     def points(self, node: Node, code: str | None, what: str = "điểm") -> Decimal:
+        return self.number(node, code, what, MAX_POINT_DECIMALS, negative=False)
+
+    def number(self, node: Node, code: str | None, what: str, places: int, *, negative: bool = True) -> Decimal:
+        """A decimal read from its text (never through float), with at most ``places`` decimals."""
         number_tags = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"}
         if not isinstance(node, ScalarNode) or node.tag not in number_tags:
             raise self.fail(node, code, f"{what} phải là số, không phải «{_show(node)}»")
@@ -154,12 +158,10 @@ class _Walker:
             value = parse_decimal(node.value)
         except NotANumber:
             raise self.fail(node, code, f"{what} «{node.value}» không phải là số") from None
-        if value < 0:
+        if not negative and value < 0:
             raise self.fail(node, code, f"{what} không được âm: {node.value}")
-        if decimal_places(value) > MAX_POINT_DECIMALS:
-            raise self.fail(
-                node, code, f"{what} «{node.value}» có quá {MAX_POINT_DECIMALS} chữ số thập phân"
-            )
+        if decimal_places(value) > places:
+            raise self.fail(node, code, f"{what} «{node.value}» có quá {places} chữ số thập phân")
         return value
 
     def choice_of(self, node: Node, code: str | None, what: str, allowed: tuple[str, ...]) -> str:

@@ -35,7 +35,6 @@ from parindex.rulebook.loader import (
     read_file,
 )
 from parindex.rulebook.model import CriteriaSet
-from parindex.rulebook.numbers import NotANumber, decimal_places, parse_decimal
 
 from .design import EVALUATED_KINDS, MODES, SCOPES, Group, Option, Question, Scale, SurveyDesign
 
@@ -58,7 +57,6 @@ GROUP_KEYS = {
 }
 QUESTION_KEYS = {"code": True, "item": True, "section": True, "text": True, "scale": False}
 NULL_TAG = "tag:yaml.org,2002:null"
-NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"}
 
 
 class SurveyDesignError(Exception):
@@ -110,18 +108,6 @@ class _Reader:
         self.bad_scales: set[str] = set()  # scales reported already: their questions are not reported again
 
     # -- typed readers the criteria walker does not have ------------------------------------------
-    def decimal(self, node: Node, code: str | None, what: str, places: int) -> Decimal:
-        w = self.w
-        if not isinstance(node, ScalarNode) or node.tag not in NUMBER_TAGS:
-            raise w.fail(node, code, f"{what} phải là số, không phải «{_show(node)}»")
-        try:
-            value = parse_decimal(node.value)
-        except NotANumber:
-            raise w.fail(node, code, f"{what} «{node.value}» không phải là số") from None
-        if decimal_places(value) > places:
-            raise w.fail(node, code, f"{what} «{node.value}» có quá {places} chữ số thập phân")
-        return value
-
     def positive_int(self, node: Node, code: str | None, what: str) -> int:
         value = self.w.integer(node, code, what)
         if value < 1:
@@ -161,7 +147,7 @@ class _Reader:
             groups=tuple(groups), line_of=dict(self.lines), note=note)
 
     def margin(self, node: Node) -> Decimal:
-        value = self.decimal(node, None, "margin", 4)
+        value = self.w.number(node, None, "margin", 4)
         if not Decimal(0) < value <= MAX_MARGIN:
             raise self.w.fail(node, None, f"margin (sai số e) phải lớn hơn 0 và không quá 0,5, không phải {value}")
         return value
@@ -258,7 +244,7 @@ class _Reader:
         if "value" in raw:
             vnode = raw["value"]
             if not (isinstance(vnode, ScalarNode) and vnode.tag == NULL_TAG):
-                value = w.guarded(self.decimal, vnode, scale, "value", VALUE_DECIMALS)
+                value = w.guarded(self.w.number, vnode, scale, "value", VALUE_DECIMALS)
                 if value is None:
                     bad_value = True
                 elif not Decimal(0) <= value <= 1:
@@ -312,7 +298,7 @@ class _Reader:
         modes = self.opt(raw, "modes", self.modes, code)
         weight = Decimal(1)
         if "weight" in raw:
-            weight = w.guarded(self.decimal, raw["weight"], code, "weight", WEIGHT_DECIMALS)
+            weight = w.guarded(self.w.number, raw["weight"], code, "weight", WEIGHT_DECIMALS)
             if weight is not None and weight <= 0:
                 w.report(raw["weight"], code, f"weight phải lớn hơn 0, không phải {weight}")
                 weight = None
