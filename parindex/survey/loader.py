@@ -18,6 +18,7 @@ Pure Python: imports nothing from Django (tests/survey/test_loader.py proves it)
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,8 @@ from parindex.rulebook.model import CriteriaSet
 from .design import EVALUATED_KINDS, MODES, SCOPES, Group, Option, Question, Scale, SurveyDesign
 
 PROVENANCES = ("reconstructed", "official")
+# the design's id names the downloaded file and a group's code is part of its page's URL
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 DONT_KNOW = "không biết / không trả lời"
 VALUE_DECIMALS = 4     # Answer.value is stored with 4 decimals
 WEIGHT_DECIMALS = 4
@@ -108,6 +111,12 @@ class _Reader:
         self.bad_scales: set[str] = set()  # scales reported already: their questions are not reported again
 
     # -- typed readers the criteria walker does not have ------------------------------------------
+    def safe_code(self, node: Node, code: str | None, what: str) -> str:
+        value = self.w.text(node, code, what)
+        if not CODE.match(value):
+            raise self.w.fail(node, code, f"{what} «{value}» chỉ được gồm chữ cái không dấu, chữ số, «-», «_», «.»")
+        return value
+
     def positive_int(self, node: Node, code: str | None, what: str) -> int:
         value = self.w.integer(node, code, what)
         if value < 1:
@@ -123,7 +132,7 @@ class _Reader:
     def design(self, root: Node) -> SurveyDesign | None:
         w = self.w
         top = w.mapping(root, None, TOP_KEYS, "thiết kế điều tra")
-        design_id = self.opt(top, "id", w.text, None, "id")
+        design_id = self.opt(top, "id", self.safe_code, None, "id")
         if design_id:
             w.set_code = design_id
         if "schema" in top:
@@ -282,7 +291,7 @@ class _Reader:
         w = self.w
         hint = _hint(node)
         raw = w.mapping(node, hint, GROUP_KEYS, "nhóm đối tượng")
-        code = self.opt(raw, "code", w.text, hint, "code")
+        code = self.opt(raw, "code", self.safe_code, hint, "code")
         if code is None:
             raise _Invalid()
         if code in seen:

@@ -191,6 +191,8 @@ def edit(request, year: int):
         initial = {"text": shipped.read_text(encoding="utf-8") if shipped else ""}
     posted, summary = request.method == "POST", ""
     form = DesignForm(request.POST if posted else None, request.FILES if posted else None, initial=initial)
+    if not editable:
+        form.fields["text"].widget.attrs["readonly"] = True
     if request.method == "POST" and not editable:
         form.is_valid()  # the form's own errors, then the refusal
         form.add_error(None, _("Cuộc điều tra đang ở trạng thái «%(s)s»: thiết kế đã cố định, không sửa được")

@@ -25,6 +25,7 @@ EXPECTED = {
     "criteria_of_wrong_kind": "11: test-2021-survey: bộ tiêu chí «backan-2021-commune» dành cho «commune», "
     "không phải «district»",
     "duplicate_group": "39: hdnd: mã nhóm «hdnd» bị trùng (đã dùng ở dòng 21)",
+    "group_code_not_plain": "39: dân cư: code «dân cư» chỉ được gồm chữ cái không dấu, chữ số, «-», «_», «.»",
     "duplicate_key": "39: hdnd/C2: khoá «text» bị lặp lại trong câu hỏi",
     "duplicate_option": "17: dong-y: mã lựa chọn «1» bị trùng trong thang",
     "duplicate_question": "35: hdnd/C1: mã câu hỏi «C1» bị trùng trong nhóm (đã dùng ở dòng 31)",
