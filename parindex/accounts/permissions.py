@@ -500,3 +500,21 @@ def get_job_or_404(user, pk: int):
     if job is None:
         raise Http404
     return job
+
+
+# -- survey ------------------------------------------------------------------------------------------
+# The sociological survey (V.1.1.c) is the Sở Nội vụ's: its coordinators see and edit the design; the
+# surveyors who enter paper questionnaires read the survey (overview, questionnaires, sample plan, gaps) and
+# change nothing. Nobody else reaches its pages — not the evaluated units (their officers and heads do not see
+# who evaluates them or with which questions before the results), not the appraisers, not the administrator
+# (a technical role), not the public: 403 (anonymous people: the login page).
+
+def can_view_survey(user) -> bool:
+    """Read the period's survey: the Sở Nội vụ coordinator and the surveyors."""
+    s = scope_of(user)
+    return s.province or s.surveyor
+
+
+def can_edit_survey_design(user) -> bool:
+    """Load, download, replace the design and open the survey: the Sở Nội vụ coordinator."""
+    return scope_of(user).province

@@ -56,6 +56,9 @@ ACTIONS = {
     "appraisal.assignment_changed": gettext_lazy("Đổi phân công thẩm định"),
     "appraisal.lead_set": gettext_lazy("Chỉ định tổ trưởng tổ thẩm định"),
     "publication.published": gettext_lazy("Công bố kết quả"),
+    "survey.design_loaded": gettext_lazy("Nạp thiết kế điều tra xã hội học"),
+    "survey.design_replaced": gettext_lazy("Sửa thiết kế điều tra xã hội học"),
+    "survey.opened": gettext_lazy("Mở đợt thu phiếu điều tra xã hội học"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -80,6 +83,8 @@ KEYS = {
     "appraisals_started": gettext_lazy("Số đơn vị đã bắt đầu thẩm định"),
     "lead": gettext_lazy("Tổ trưởng"), "scope": gettext_lazy("Phạm vi"), "version": gettext_lazy("Lần công bố"),
     "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
+    "design_id": gettext_lazy("Mã thiết kế điều tra"), "design_version": gettext_lazy("Phiên bản thiết kế"),
+    "provenance": gettext_lazy("Nguồn"), "source": gettext_lazy("Tệp nguồn"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
@@ -106,6 +111,7 @@ def _choices():
     from parindex.assessments.models import Status
     from parindex.periods.models import Period
     from parindex.periods.timeline import FIELDS, Reading, Step
+    from parindex.survey.models import Survey
     from parindex.units.models import UnitKind
     from parindex.units.states import WorkState
 
@@ -115,6 +121,8 @@ def _choices():
         "round": {"round1": _("Thẩm định vòng 1"), "final": _("Thẩm định cuối")},
         "status:assessments.assessment": dict(Status.choices), "status:periods.period": dict(Period.Status.choices),
         "criteria": dict(UnitKind.choices), "timeline": FIELDS,
+        "status:survey.survey": dict(Survey.Status.choices),
+        "provenance": {"reconstructed": _("Dựng lại"), "official": _("Chính thức")},
     }
 
 

@@ -72,6 +72,8 @@ def demo_timeline(now: datetime) -> dict[str, datetime]:
         "self_due": _midnight_in(28, now),
         "appraisal_start": _midnight_in(0, now),
         "appraisal_end": _midnight_in(60, now),
+        "survey_start": _midnight_in(-7, now),
+        "survey_end": _midnight_in(45, now),
         "publication_start": _midnight_in(60, now),
         "publication_end": _midnight_in(90, now),
     }
@@ -134,4 +136,19 @@ def populate(now: datetime) -> list[str]:
         team = Unit.objects.get(key=team_key) if team_key else None
         grant_role(users[username], role, actor=None, unit=unit, agency=agency, team_district=team,
                    fields=fields, reason="Dữ liệu demo")
+    log += _demo_survey(period, coordinator)
     return log
+
+
+def _demo_survey(period: Period, coordinator) -> list[str]:
+    """The shipped 2021 survey design (reconstructed), open: the demo timeline places today in the survey
+    window. The design only; no invitations or answers."""
+    from parindex.survey import services as survey_services
+
+    path = survey_services.shipped_design(period.year)
+    if path is None or survey_services.survey_of(period) is not None:
+        return []
+    survey = survey_services.create_survey(period, path.read_text(encoding="utf-8"), actor=coordinator,
+                                           source=path.name)
+    survey_services.open_survey(survey, actor=coordinator)
+    return [f"Đã nạp thiết kế điều tra xã hội học {period.year} và mở đợt thu phiếu"]

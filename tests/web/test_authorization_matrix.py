@@ -155,6 +155,28 @@ MATRIX.update({
     "assessments:report_pdf_job": ("post", HOA_MUC, "", {**SEES_HOA_MUC, **{
         r: 302 for r, answer in SEES_HOA_MUC.items() if answer == 200}}),
 })
+# Issue 10 §1, the survey's design (parindex/survey): the Sở Nội vụ coordinator reads and edits, the surveyor reads;
+# nobody else (units, appraisers, the administrator) reaches it. The demo survey is open (its design is fixed):
+# the edit page shows it read-only, a POST is refused on the page itself (200), the opening is refused (200).
+SURVEY_READS = row(403, anon=302, snv__dieuphoi=200, khaosat=200)
+SURVEY_EDITS = row(403, anon=302, snv__dieuphoi=200)
+Y2021 = {"year": 2021}
+MATRIX.update({
+    "survey:overview": ("get", Y2021, "", SURVEY_READS),
+    "survey:overview#unknown": ("get", {"year": 1999}, "", row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:design": ("get", Y2021, "", SURVEY_READS),
+    "survey:group": ("get", {**Y2021, "group": "lanhdao-xa"}, "", SURVEY_READS),
+    "survey:group#unknown": ("get", {**Y2021, "group": "khong-co"}, "", row(403, anon=302, snv__dieuphoi=404,
+                                                                            khaosat=404)),
+    "survey:gaps": ("get", Y2021, "", SURVEY_READS),
+    "survey:plan": ("get", Y2021, "", SURVEY_READS),
+    "survey:plan#district": ("get", Y2021, "loai=district", SURVEY_READS),
+    "survey:download": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:edit": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:edit#post": ("post", Y2021, "", SURVEY_EDITS),
+    "survey:open": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:open#post": ("post", Y2021, "", SURVEY_EDITS),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
