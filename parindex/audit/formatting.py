@@ -56,6 +56,8 @@ ACTIONS = {
     "appraisal.assignment_changed": gettext_lazy("Đổi phân công thẩm định"),
     "appraisal.lead_set": gettext_lazy("Chỉ định tổ trưởng tổ thẩm định"),
     "publication.published": gettext_lazy("Công bố kết quả"),
+    # -- survey collection (parindex/survey/collect.py); a submission itself is never audited (anonymity)
+    "survey.invitations_created": gettext_lazy("Tạo đường dẫn phiếu khảo sát trực tuyến"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -80,6 +82,9 @@ KEYS = {
     "appraisals_started": gettext_lazy("Số đơn vị đã bắt đầu thẩm định"),
     "lead": gettext_lazy("Tổ trưởng"), "scope": gettext_lazy("Phạm vi"), "version": gettext_lazy("Lần công bố"),
     "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
+    # survey collection
+    "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
+    "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
