@@ -3,9 +3,15 @@
 An online respondent gets a secret link (``Invitation.token``) for one evaluated unit. He may save
 his answers and come back with the same link (the draft lives on the invitation) and submits once;
 the answers are then stored as an anonymous ``Response`` with its ``Answer`` rows — no invitation,
-no token, no person, only the date received — and the completion is recorded on the invitation
-alone (``completed_on``), its draft deleted. Paper forms and imported files go through the same
-checks (``record_response``) without an invitation.
+no token, no person, no day — and the completion is recorded on the invitation alone
+(``completed_on``, a day), its draft deleted. Paper forms and imported files go through the same
+checks (``record_response``) without an invitation and keep the day they were received.
+
+Anonymity, as in LimeSurvey's anonymised surveys (which mark a completed token "Y" and give every
+response the same dummy date): nothing joins a response to its invitation — no key, and no shared
+day either. Were the day on both, a day on which one delegate of a group answered for a unit would
+tie his answers to his link, his name and contact (``Invitation.label``, ``contact``). What is left
+is the group and the unit, shared by every respondent of the pair (docs/algorithms.md §8).
 
 Nothing here writes the audit log with a token or an answer: a submission is not audited at all
 (the audit entry would carry the time and the request's address, enough to tie the answers to a
@@ -264,7 +270,8 @@ def save_draft(token: str, answers: Mapping[str, str], expected_version: int, *,
 def submit(token: str, answers: Mapping[str, str], *, design_of: DesignOf, at: datetime | None = None) -> date:
     """The final submission: the draft with ``answers`` over it, every question answered; returns the day.
 
-    The answers become an anonymous ``Response``; the invitation keeps only the day it was completed.
+    The answers become an anonymous ``Response`` without a day; the invitation keeps the day it was
+    completed (the one place it is kept: see the module's note on anonymity).
     A second submission (another tab, the link reused) is refused with the day of the first.
     """
     at = at or clock.now()
@@ -279,7 +286,8 @@ def submit(token: str, answers: Mapping[str, str], *, design_of: DesignOf, at: d
         merged = _merged(invitation.draft, answers)
         _require_answers(design, group, merged, complete=True)
         day = local_day(at)
-        _store(survey, group, invitation.unit, merged, Response.Source.ONLINE, day)
+        # no day on the response: it is on the invitation, and the two must not be joinable on it
+        _store(survey, group, invitation.unit, merged, Response.Source.ONLINE, None)
         invitation.completed_on = day
         invitation.draft = {}
         invitation.draft_version += 1
@@ -309,8 +317,8 @@ def record_response(survey: Survey, group_code: str, unit: PeriodUnit, answers: 
 
 
 def _store(survey: Survey, group: Group, unit: PeriodUnit, answers: Mapping[str, str], source: str,
-           received_on: date) -> Response:
-    """The anonymous answers: a Response (random id, a day) and one Answer per question, valued by the scale."""
+           received_on: date | None) -> Response:
+    """The anonymous answers: a Response (random id) and one Answer per question, valued by the scale."""
     response = Response.objects.create(survey=survey, group=group.code, unit=unit, source=source,
                                        received_on=received_on)
     rows = []

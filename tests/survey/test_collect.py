@@ -101,7 +101,7 @@ def test_a_submission_stores_anonymous_answers_valued_by_the_scale(links, survey
     assert submit(links[0], {"C1": "2", "C2": "kb"}) == TODAY
     response = Response.objects.get()
     assert (response.group, response.unit.code, response.source, response.received_on) == (
-        "hdnd", "SYT", Response.Source.ONLINE, TODAY)
+        "hdnd", "SYT", Response.Source.ONLINE, None)
     assert sorted(response.answers.values_list("question", "item", "option", "value")) == [
         ("C1", "a.4.2", "2", D("0.67")), ("C2", "b.1.3", "kb", None)]
     invitation = Invitation.objects.get(token=links[0])
@@ -324,7 +324,21 @@ def test_no_path_leads_from_an_answer_to_a_link_a_paper_form_or_a_person():
     assert set(f.name for f in Answer._meta.concrete_fields) == {
         "id", "response", "question", "item", "option", "value"}
     received_on = Response._meta.get_field("received_on")
-    assert type(received_on) is models.DateField
+    assert type(received_on) is models.DateField and received_on.null  # a paper form's day; online: none
+
+
+def test_a_lone_respondent_of_the_day_cannot_be_joined_to_his_link_by_the_day(links, survey):
+    """§2, as LimeSurvey's anonymised surveys: the day of an online answer is kept on one side only.
+
+    Two delegates answer on 20/11, one on 25/11: were the day on the response too, the 25/11 answers
+    would be his (a join on group, unit and day)."""
+    submit(links[0], {"C1": "1", "C2": "1"})
+    submit(links[1], {"C1": "4", "C2": "4"})
+    submit(links[2], {"C1": "2", "C2": "kb"}, at=datetime(2026, 11, 25, 9, 0, tzinfo=VN))
+    assert sorted(Invitation.objects.values_list("completed_on", flat=True)) == [TODAY, TODAY, date(2026, 11, 25)]
+    assert set(Response.objects.values_list("received_on", flat=True)) == {None}
+    days = {d for d in Invitation.objects.values_list("completed_on", flat=True)}
+    assert not Response.objects.filter(received_on__in=days).exists()
 
 
 def test_response_ids_are_random_so_their_order_says_nothing(links):
