@@ -305,6 +305,8 @@ def record_response(survey: Survey, group_code: str, unit: PeriodUnit, answers: 
     if source not in (Response.Source.PAPER, Response.Source.IMPORT):
         raise ValueError(f"record_response records paper forms and imports, not {str(source)!r}")
     at = at or clock.now()
+    if not isinstance(received_on, date):
+        raise DomainError(_("Chưa nhập ngày nhận phiếu"))
     group = _group_of(_same_design(survey, design), group_code)
     _require_unit(survey, group, unit)
     if source == Response.Source.PAPER and "paper" not in group.modes:

@@ -312,6 +312,7 @@ def test_a_paper_form_is_recorded_with_the_same_checks(survey, syt):
     ("dan", date(2026, 11, 12), "Ngày nhận phiếu 12/11/2026 ngoài thời gian thu phiếu: từ ngày 13/11/2026 đến hết "
                                 "ngày 03/01/2027"),
     ("dan", date(2026, 11, 21), "Ngày nhận phiếu 21/11/2026 chưa tới (hôm nay 20/11/2026)"),
+    ("dan", None, "Chưa nhập ngày nhận phiếu"),
 ])
 def test_a_paper_form_out_of_place_is_refused(survey, syt, group, received, message):
     answers = {"C1": "1", "C2": "1"} if group == "hdnd" else {"D1": "1", "D2": "1"}
