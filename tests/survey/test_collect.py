@@ -32,10 +32,16 @@ def design_of(survey):
     return DESIGN
 
 
+def survey_on_the_test_design(period) -> Survey:
+    """The period's survey on the small test design (replacing the demo's, if the demo made one)."""
+    survey, _created = Survey.objects.update_or_create(period=period, defaults={
+        "status": Survey.Status.OPEN, "design_text": "# test", "design_sha256": "0" * 64, "design_id": DESIGN.id})
+    return survey
+
+
 @pytest.fixture
 def survey(world):
-    return Survey.objects.create(period=world, status=Survey.Status.OPEN, design_text="# test", design_sha256="0" * 64,
-                                 design_id=DESIGN.id)
+    return survey_on_the_test_design(world)
 
 
 @pytest.fixture
@@ -250,8 +256,7 @@ def test_two_tabs_submitting_at_once_in_a_child_run(tmp_path):
 def test_tabs_submitting_at_once_store_one_response(transactional_db, world, persona, unit_of):
     from tests.security.concurrent_cases import run_threads
 
-    survey = Survey.objects.create(period=world, status=Survey.Status.OPEN, design_text="# test",
-                                   design_sha256="0" * 64, design_id=DESIGN.id)
+    survey = survey_on_the_test_design(world)
     [link] = collect.create_invitations(survey, "hdnd", unit_of("SYT"), 1, actor=persona("snv.dieuphoi"),
                                         design=DESIGN)
 
