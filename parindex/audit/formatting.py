@@ -59,6 +59,8 @@ ACTIONS = {
     "survey.design_loaded": gettext_lazy("Nạp thiết kế điều tra xã hội học"),
     "survey.design_replaced": gettext_lazy("Sửa thiết kế điều tra xã hội học"),
     "survey.opened": gettext_lazy("Mở đợt thu phiếu điều tra xã hội học"),
+    # -- survey collection (parindex/survey/collect.py); a submission itself is never audited (anonymity)
+    "survey.invitations_created": gettext_lazy("Tạo đường dẫn phiếu khảo sát trực tuyến"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -85,6 +87,9 @@ KEYS = {
     "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
     "design_id": gettext_lazy("Mã thiết kế điều tra"), "design_version": gettext_lazy("Phiên bản thiết kế"),
     "provenance": gettext_lazy("Nguồn"), "source": gettext_lazy("Tệp nguồn"),
+    # survey collection
+    "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
+    "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round

@@ -1,8 +1,10 @@
 """The sociological survey of a period (III.1.2–1.3, V.1.1.c–d of 1679/QĐ-UBND).
 
 Anonymity (docs/security.md): an answer (``Response`` and its ``Answer`` rows) has no link to an
-invitation, a paper form, a token or a person, and carries only the date it was received; the
-completion is recorded on the ``Invitation`` (``completed_on``, a date). The progress of an online
+invitation, a paper form, a token or a person; only a paper or imported form carries the day it was
+received. The completion of an online questionnaire is recorded on the ``Invitation`` alone
+(``completed_on``, a date): were the day on both, a day with one respondent of a group for a unit
+would tie his answers to his invitation (LimeSurvey's anonymised surveys keep no date either). The progress of an online
 questionnaire that is not yet submitted is kept on its invitation (``draft``) and deleted when the
 answers are submitted. Response keys are random UUIDs, so their order says nothing either.
 """
@@ -64,7 +66,7 @@ class Invitation(models.Model):
 
 
 class Response(models.Model):
-    """One filled questionnaire, anonymous: no invitation, no paper form, no person, a date only."""
+    """One filled questionnaire, anonymous: no invitation, no paper form, no person; a paper form's day only."""
 
     class Source(models.TextChoices):
         ONLINE = "online", _("Trực tuyến")
@@ -76,7 +78,9 @@ class Response(models.Model):
     group = models.CharField(max_length=50)
     unit = models.ForeignKey("units.PeriodUnit", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=10, choices=Source.choices)
-    received_on = models.DateField()
+    # paper and imported forms: the day the form was received; online: None — the day of an online answer
+    # is on its invitation only (``completed_on``), so the two cannot be joined on it (0002, collect.py)
+    received_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["survey", "unit", "group"])]
