@@ -518,3 +518,25 @@ def can_view_survey(user) -> bool:
 def can_edit_survey_design(user) -> bool:
     """Load, download, replace the design and open the survey: the Sở Nội vụ coordinator."""
     return scope_of(user).province
+
+
+# -- survey: paper (paper forms, double entry, file import, monitoring) -----------------------------------
+# Surveyors type paper questionnaires (twice, by two people) and settle mismatches; the Sở Nội vụ coordinator
+# issues and prints the numbered forms, imports files and may also type and settle. Both read the response
+# rates (numbers only, never who answered what).
+
+def can_enter_paper_forms(user) -> bool:
+    """Type a paper form, settle a mismatch: the surveyors and the Sở Nội vụ coordinator."""
+    s = scope_of(user)
+    return s.province or s.surveyor
+
+
+def can_issue_paper_forms(user) -> bool:
+    """Issue and print numbered blank forms, import a file of responses: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
+
+
+def can_monitor_survey(user) -> bool:
+    """The response rates per group and unit: the coordinator and, read-only, the surveyors."""
+    s = scope_of(user)
+    return s.province or s.surveyor

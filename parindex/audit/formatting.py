@@ -61,6 +61,12 @@ ACTIONS = {
     "survey.opened": gettext_lazy("Mở đợt thu phiếu điều tra xã hội học"),
     # -- survey collection (parindex/survey/collect.py); a submission itself is never audited (anonymity)
     "survey.invitations_created": gettext_lazy("Tạo đường dẫn phiếu khảo sát trực tuyến"),
+    # -- survey: paper (parindex/survey/paper.py, imports.py); never an answer in the entry
+    "survey.paper_issued": gettext_lazy("Phát hành phiếu giấy điều tra xã hội học"),
+    "survey.paper_entered": gettext_lazy("Nhập phiếu giấy điều tra xã hội học"),
+    "survey.paper_resolved": gettext_lazy("Đối chiếu phiếu giấy nhập không khớp"),
+    "survey.paper_entries_purged": gettext_lazy("Xoá bản nhập phiếu giấy sau khi chốt kết quả"),
+    "survey.responses_imported": gettext_lazy("Nhập phiếu điều tra từ tệp"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -90,6 +96,11 @@ KEYS = {
     # survey collection
     "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
     "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
+    # -- survey: paper
+    "serial": gettext_lazy("Số phiếu"), "entry": gettext_lazy("Lần nhập"),
+    "forms": gettext_lazy("Số phiếu phát hành"), "first": gettext_lazy("Từ số"), "last": gettext_lazy("Đến số"),
+    "entries": gettext_lazy("Số bản nhập đã xoá"), "responses": gettext_lazy("Số phiếu nhập từ tệp"),
+    "file": gettext_lazy("Tệp"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
