@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_import, views_monitor, views_paper  # -- survey: paper
 
 app_name = "survey"
 urlpatterns = [
@@ -14,4 +14,13 @@ urlpatterns = [
     path("tieu-chi-chua-hoi/", views.gaps_page, name="gaps"),
     path("co-mau/", views.plan_page, name="plan"),
     path("mo/", views.open_page, name="open"),
+    # -- survey: paper (paper forms, double entry, file import, monitoring)
+    path("phieu-giay/phat-hanh/", views_paper.issue, name="paper_issue"),
+    path("phieu-giay/in.pdf", views_paper.print_forms, name="paper_print"),
+    path("phieu-giay/nhap/", views_paper.entry, name="paper_entry"),
+    path("phieu-giay/doi-chieu/", views_paper.mismatch_list, name="paper_mismatches"),
+    path("phieu-giay/doi-chieu/<str:serial>/", views_paper.resolve, name="paper_resolve"),
+    path("nhap-tep/", views_import.upload, name="import_upload"),
+    path("nhap-tep/chon-cot/", views_import.mapping, name="import_map"),
+    path("tien-do/", views_monitor.monitor, name="monitor"),
 ]
