@@ -177,6 +177,29 @@ MATRIX.update({
     "survey:open": ("get", Y2021, "", SURVEY_EDITS),
     "survey:open#post": ("post", Y2021, "", SURVEY_EDITS),
 })
+# -- survey: paper (issue 10 §2): surveyors and the coordinator type and settle paper forms and read the rates;
+# the coordinator alone issues, prints and imports. An empty POST is refused on the page (200); the demo has no
+# paper form yet: printing and settling answer 404, the mapping step without an uploaded file goes back (302).
+PAPER_TYPISTS = row(403, anon=302, snv__dieuphoi=200, khaosat=200)
+PAPER_COORDINATOR = row(403, anon=302, snv__dieuphoi=200)
+MATRIX.update({
+    "survey:paper_entry": ("get", Y2021, "so=2021-DAN-0001", PAPER_TYPISTS),
+    "survey:paper_entry#post": ("post", Y2021, "", PAPER_TYPISTS),
+    "survey:paper_mismatches": ("get", Y2021, "", PAPER_TYPISTS),
+    "survey:paper_resolve": ("get", {**Y2021, "serial": "2021-DAN-0001"}, "",
+                             row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:paper_resolve#post": ("post", {**Y2021, "serial": "2021-DAN-0001"}, "",
+                                  row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:paper_issue": ("get", Y2021, "", PAPER_COORDINATOR),
+    "survey:paper_issue#post": ("post", Y2021, "", PAPER_COORDINATOR),
+    "survey:paper_print": ("get", Y2021, "tu=2021-DAN-0001&den=2021-DAN-0009", row(403, anon=302, snv__dieuphoi=404)),
+    "survey:import_upload": ("get", Y2021, "", PAPER_COORDINATOR),
+    "survey:import_upload#post": ("post", Y2021, "", PAPER_COORDINATOR),
+    "survey:import_map": ("get", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:import_map#post": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:monitor": ("get", Y2021, "", PAPER_TYPISTS),
+    "survey:monitor#district": ("get", Y2021, "loai=district", PAPER_TYPISTS),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
