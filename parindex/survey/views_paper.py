@@ -155,7 +155,8 @@ def resolve(request, year: int, serial: str):
     diffs = paper.differences(form, design)
     first = form.entries.order_by("entered_at", "pk").first()
     raw = {k: v for k, v in first.answers.items() if k != paper.RECEIVED} if first else {}
-    day_text = first.answers.get(paper.RECEIVED, "") if first else ""
+    day_iso = first.answers.get(paper.RECEIVED, "") if first else ""
+    day_text = f"{date.fromisoformat(day_iso):%d/%m/%Y}" if day_iso else ""
     errors, reason = [], ""
     if request.method == "POST":
         answers, raw, errors = _typed(group, request.POST)
