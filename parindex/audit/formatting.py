@@ -97,10 +97,9 @@ KEYS = {
     "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
     "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
     # -- survey: paper
-    "serial": gettext_lazy("Số phiếu"), "entry": gettext_lazy("Lần nhập"),
+    "serial": gettext_lazy("Số phiếu"), "entry": gettext_lazy("Lần nhập"), "form_status": gettext_lazy("Phiếu"),
     "forms": gettext_lazy("Số phiếu phát hành"), "first": gettext_lazy("Từ số"), "last": gettext_lazy("Đến số"),
     "entries": gettext_lazy("Số bản nhập đã xoá"), "responses": gettext_lazy("Số phiếu nhập từ tệp"),
-    "file": gettext_lazy("Tệp"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
@@ -127,7 +126,7 @@ def _choices():
     from parindex.assessments.models import Status
     from parindex.periods.models import Period
     from parindex.periods.timeline import FIELDS, Reading, Step
-    from parindex.survey.models import Survey
+    from parindex.survey.models import PaperForm, Survey
     from parindex.units.models import UnitKind
     from parindex.units.states import WorkState
 
@@ -138,6 +137,7 @@ def _choices():
         "status:assessments.assessment": dict(Status.choices), "status:periods.period": dict(Period.Status.choices),
         "criteria": dict(UnitKind.choices), "timeline": FIELDS,
         "status:survey.survey": dict(Survey.Status.choices),
+        "form_status": dict(PaperForm.Status.choices),  # -- survey: paper
         "provenance": {"reconstructed": _("Dựng lại"), "official": _("Chính thức")},
     }
 

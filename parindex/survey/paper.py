@@ -222,7 +222,7 @@ def enter(survey: Survey, serial: str, answers: Mapping[str, str], received_on: 
                 form.status = PaperForm.Status.MISMATCH
                 form.save(update_fields=["status"])
         record("survey.paper_entered", form.survey, actor=actor, request=request,
-               after={"serial": form.serial, "entry": len(entries) + 1, "status": form.status})
+               after={"serial": form.serial, "entry": len(entries) + 1, "form_status": form.status})
     return form
 
 
@@ -249,7 +249,7 @@ def resolve(survey: Survey, serial: str, answers: Mapping[str, str], received_on
         typed = _checked(design, form, answers, received_on, at)
         _count(form, typed, design, at)
         record("survey.paper_resolved", form.survey, actor=actor, request=request,
-               after={"serial": form.serial, "status": form.status}, reason=reason.strip())
+               after={"serial": form.serial, "form_status": form.status}, reason=reason.strip())
     return form
 
 

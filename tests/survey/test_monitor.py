@@ -140,3 +140,12 @@ def test_issue_then_print_pdf(survey, paper_group, unit, login):
     pdf = client.get(done["Location"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_surveyors_read_the_rates_without_the_coordinators_steps(survey, login):
+    page = login("khaosat").get(reverse("survey:monitor", args=[2021])).content.decode()
+    assert "Tiến độ thu phiếu" in page
+    assert reverse("survey:import_upload", args=[2021]) not in page
+    assert reverse("survey:paper_issue", args=[2021]) not in page
+    coordinator = login("snv.dieuphoi").get(reverse("survey:monitor", args=[2021])).content.decode()
+    assert reverse("survey:import_upload", args=[2021]) in coordinator

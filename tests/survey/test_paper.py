@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from parindex.accounts.models import Role, RoleAssignment
+from parindex.audit import formatting
 from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.survey import paper
@@ -74,6 +75,8 @@ def test_two_equal_entries_count_the_form_without_its_serial(survey, serials, ty
     assert not [f for f in Response._meta.get_fields() if "paper" in f.name or "serial" in f.name]
     logged = AuditEntry.objects.filter(action="survey.paper_entered")
     assert logged.count() == 2 and "D1" not in str(list(logged.values_list("after", flat=True)))
+    shown = " ".join(formatting.lines_of(logged.order_by("pk").last()))
+    assert "Số phiếu" in shown and "Đã tính" in shown
 
 
 def test_the_same_person_twice_is_refused_and_nothing_saved(survey, serials, typists):
