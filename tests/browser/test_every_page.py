@@ -89,6 +89,13 @@ PAGES = [
     ("/ky/2021/dieu-tra/co-mau/?loai=district", "snv.dieuphoi", "Kế hoạch cỡ mẫu"),
     ("/ky/2021/dieu-tra/thiet-ke/sua/", "snv.dieuphoi", "Sửa thiết kế điều tra"),
     ("/ky/2021/dieu-tra/mo/", "snv.dieuphoi", "Mở đợt thu phiếu"),
+    # -- survey: paper (issue 10 §2)
+    ("/ky/2021/dieu-tra/phieu-giay/nhap/", "khaosat", "Nhập phiếu giấy"),
+    ("/ky/2021/dieu-tra/phieu-giay/doi-chieu/", "khaosat", "Phiếu cần đối chiếu"),
+    ("/ky/2021/dieu-tra/phieu-giay/phat-hanh/", "snv.dieuphoi", "Phát hành phiếu giấy"),
+    ("/ky/2021/dieu-tra/nhap-tep/", "snv.dieuphoi", "Nhập phiếu từ tệp"),
+    ("/ky/2021/dieu-tra/tien-do/", "snv.dieuphoi", "Tiến độ thu phiếu"),
+    ("/ky/2021/dieu-tra/tien-do/?loai=district", "khaosat", "Tiến độ thu phiếu"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).
