@@ -149,3 +149,19 @@ def test_surveyors_read_the_rates_without_the_coordinators_steps(survey, login):
     assert reverse("survey:paper_issue", args=[2021]) not in page
     coordinator = login("snv.dieuphoi").get(reverse("survey:monitor", args=[2021])).content.decode()
     assert reverse("survey:import_upload", args=[2021]) in coordinator
+
+
+def test_the_printed_forms_carry_their_serial_and_every_option_box(survey, paper_group, unit, persona, rf):
+    from django.template.loader import render_to_string
+
+    design = design_of(survey)
+    serials = paper.issue_forms(survey, paper_group.code, unit, 3, actor=persona("snv.dieuphoi"), design=design)
+    request = rf.get("/")
+    request.csp_nonce = "n"
+    html = render_to_string("survey/paper/forms_pdf.html", {
+        "period": survey.period, "design": design, "forms": paper.printable(survey, serials, design)}, request)
+    assert html.count('class="form"') == 3
+    assert all(html.count(s) == 1 for s in serials)            # in the box; the page foot repeats it (string-set)
+    assert "string(serial)" in html
+    boxes = sum(len(q.scale.options) for q in paper_group.questions)
+    assert html.count('class="box"') == 3 * boxes
