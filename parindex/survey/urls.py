@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_invitations
 
 app_name = "survey"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("tieu-chi-chua-hoi/", views.gaps_page, name="gaps"),
     path("co-mau/", views.plan_page, name="plan"),
     path("mo/", views.open_page, name="open"),
+    # -- survey: respond (the links and letters of the online questionnaire)
+    path("thu-moi/", views_invitations.index, name="invitations"),
+    path("thu-moi/duong-dan.csv", views_invitations.csv_links, name="invitations_csv"),
+    path("thu-moi/thu-moi.pdf", views_invitations.letters_pdf, name="invitations_pdf"),
+    path("thu-moi/chua-tra-loi/", views_invitations.pending, name="invitations_pending"),
 ]
