@@ -13,8 +13,9 @@ What the pages answer (docs/survey.md, "The respondent's pages"):
 - a stale tab (another tab saved in between): 409, the screen again with the current answers;
 - bad answers (out of scale, another questionnaire's question, missing at the end): 400, the screen
   again with every problem, nothing saved.
-Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``: the token is in
-the URL and must stay out of caches and out of the Referer of any link followed from the page.
+Every response carries ``Cache-Control: no-store`` and ``Referrer-Policy: same-origin``: the token is in
+the URL and must stay out of caches and out of the Referer sent to any other site (``no-referrer`` would
+make Chromium post the form with ``Origin: null``, which Django's CSRF check refuses).
 CSRF: Django's usual token (a cookie and a hidden field); no login or session is needed for it.
 """
 
@@ -41,12 +42,14 @@ MINUTES_PER_QUESTION = 0.5
 
 
 def private(view):
-    """The token is in the URL: never cached, never sent on as a Referer, never indexed."""
+    """The token is in the URL: never cached, never sent to another site as a Referer, never indexed."""
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer Chromium posts the form with «Origin: null» and
+        # Django's CSRF check refuses it; same-origin still sends nothing to any other site
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     return wrapped

@@ -76,7 +76,7 @@ def test_welcome_page_is_public_private_and_vietnamese(client, token, design):
     assert "Sở Y tế" in text and "không ghi tên" in text and "Bắt đầu trả lời" in text
     assert "Đăng nhập" not in text                       # no login link, no menu
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_one_screen_per_section_with_progress_then_review_submit_and_thanks(client, token, design):
