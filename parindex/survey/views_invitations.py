@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,13 +54,52 @@ def _units(period, kind: str):
 class CreateForm(forms.Form):
     group = forms.ChoiceField(label=gettext_lazy("Nhóm đối tượng"))
     unit = forms.ChoiceField(label=gettext_lazy("Đơn vị được đánh giá"))
-    count = forms.IntegerField(label=gettext_lazy("Số đường dẫn cần tạo"), min_value=1,
+    count = forms.IntegerField(label=gettext_lazy("Số đường dẫn cần tạo"), min_value=1, required=False,
                                max_value=collect.MAX_INVITATIONS_PER_STEP)
+    recipients = forms.CharField(
+        label=gettext_lazy("hoặc danh sách người nhận, mỗi dòng một người: tên; Zalo hoặc thư điện tử"),
+        required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, groups, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [(g.code, g.title) for g in groups]
         self.fields["unit"].choices = [(u.code, u.name) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        lines = [line.strip() for line in (data.get("recipients") or "").splitlines() if line.strip()]
+        people = []
+        for n, line in enumerate(lines, 1):
+            label, _sep, contact = line.partition(";")
+            if len(label.strip()) > LABEL_MAX or len(contact.strip()) > LABEL_MAX:
+                raise forms.ValidationError(_("Dòng %(n)s: tên và liên hệ mỗi phần tối đa %(max)s ký tự")
+                                            % {"n": n, "max": LABEL_MAX})
+            people.append((label.strip(), contact.strip()))
+        if len(people) > collect.MAX_INVITATIONS_PER_STEP:
+            raise forms.ValidationError(_("Mỗi lần tạo tối đa %(max)s đường dẫn")
+                                        % {"max": collect.MAX_INVITATIONS_PER_STEP})
+        if people and data.get("count") not in (None, len(people)):
+            raise forms.ValidationError(_("Danh sách có %(n)s người nhưng số đường dẫn là %(count)s: để trống số "
+                                          "đường dẫn hoặc sửa cho khớp") % {"n": len(people), "count": data["count"]})
+        if not people and not data.get("count"):
+            raise forms.ValidationError(_("Nhập số đường dẫn cần tạo hoặc danh sách người nhận"))
+        data["people"] = people
+        data["count"] = len(people) or data["count"]
+        return data
+
+
+LABEL_MAX = 200   # Invitation.label and .contact
+
+
+def _create(survey, design, group: str, unit, count: int, people, request) -> None:
+    """``collect.create_invitations``, then each new link named after one person of the list (one transaction)."""
+    with transaction.atomic():
+        created = collect.create_invitations(survey, group, unit, count, actor=request.user, design=design,
+                                             request=request)
+        if people:
+            for invitation, (label, contact) in zip(created, people, strict=True):
+                invitation.label, invitation.contact = label, contact
+            Invitation.objects.bulk_update(created, ["label", "contact"])
 
 
 def _selection(request, period, design):
@@ -85,8 +125,7 @@ def index(request, year: int):
         data = form.cleaned_data
         unit = next(u for u in all_units if u.code == data["unit"])
         with refusals_shown(lambda m: form.add_error(None, m)) as outcome:
-            collect.create_invitations(survey, data["group"], unit, data["count"], actor=request.user,
-                                       design=design, request=request)
+            _create(survey, design, data["group"], unit, data["count"], data["people"], request)
         if outcome.ok:
             messages.success(request, _("Đã tạo %(n)s đường dẫn cho %(unit)s") % {"n": data["count"],
                                                                                   "unit": unit.name})

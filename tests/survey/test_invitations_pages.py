@@ -123,3 +123,31 @@ def test_surveyors_and_units_do_not_reach_the_links(login, survey, unit_of, pers
         client = login(who)
         for name in ("invitations", "invitations_csv", "invitations_pending"):
             assert client.get(base(name)).status_code == 403
+
+
+def test_links_for_a_list_of_recipients_carry_their_names_and_contacts(coordinator, survey):
+    people = "Đại biểu Nguyễn Văn A; zalo 0912 000 000\n\nĐại biểu Trần Thị B;b@example.vn\nĐại biểu Hà Văn C\n"
+    response = coordinator.post(base("invitations"), {"group": GROUP, "unit": "SYT", "recipients": people})
+    assert response.status_code == 302
+    made = {(i.label, i.contact) for i in Invitation.objects.filter(survey=survey, group=GROUP)}
+    assert made == {("Đại biểu Nguyễn Văn A", "zalo 0912 000 000"), ("Đại biểu Trần Thị B", "b@example.vn"),
+                    ("Đại biểu Hà Văn C", "")}
+    assert "Đại biểu Trần Thị B" in coordinator.get(base("invitations_pending")).content.decode()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"recipients": "A\nB", "count": 3}, "Danh sách có 2 người"),
+    ({"recipients": "x" * 201}, "tối đa 200 ký tự"),
+    ({}, "Nhập số đường dẫn"),
+])
+def test_a_bad_recipient_list_creates_nothing(coordinator, survey, data, message):
+    response = coordinator.post(base("invitations"), {"group": GROUP, "unit": "SYT", **data})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert Invitation.objects.filter(survey=survey).count() == 0
+
+
+def test_a_list_longer_than_the_population_creates_nothing(coordinator, survey):
+    people = "\n".join(f"Người {n}" for n in range(60))        # the council has 50 delegates
+    response = coordinator.post(base("invitations"), {"group": GROUP, "unit": "SYT", "recipients": people})
+    assert response.status_code == 400 and "chỉ tạo thêm được" in response.content.decode()
+    assert Invitation.objects.filter(survey=survey).count() == 0
