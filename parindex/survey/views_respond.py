@@ -143,8 +143,11 @@ def welcome(request, token: str):
     screen, answer = _open(request, token)
     if answer:
         return answer
-    answered = len(screen.invitation.draft)
-    return _page(request, "welcome.html", screen.context(answered=answered, number=0, percent=0))
+    draft = screen.invitation.draft
+    resume = next((n for n, (_title, questions) in enumerate(screen.sections, 1)
+                   if any(q.code not in draft for q in questions)), None)
+    go_on = (reverse("respond:section", args=[token, resume]) if resume else reverse("respond:review", args=[token]))
+    return _page(request, "welcome.html", screen.context(answered=len(draft), go_on=go_on, number=0, percent=0))
 
 
 @private

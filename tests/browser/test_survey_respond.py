@@ -54,9 +54,13 @@ def test_a_respondent_answers_on_a_phone_and_resumes_later(live_server, browser,
     context, page = phone(browser)                           # later, a fresh browser with the same link
     page.goto(link)
     expect(page.locator(".msg.info")).to_contain_text("đã trả lời")
-    page.get_by_role("link", name="Làm tiếp").click()
-    first = page.locator("fieldset.question").first
-    expect(first.locator("input:checked")).to_have_count(1)
+    page.get_by_role("link", name="Làm tiếp").click()                # where he stopped: part 2
+    expect(page.locator(".progress")).to_contain_text(f"Phần 2/{total}")
+    page.get_by_role("button", name="Quay lại").click()               # part 1 still has his answers
+    expect(page.locator(".progress")).to_contain_text(f"Phần 1/{total}")
+    questions = page.locator("fieldset.question")
+    expect(page.locator("fieldset.question input:checked")).to_have_count(questions.count())
+    expect(questions.first.locator("label.option").nth(1).locator("input")).to_be_checked()
     page.get_by_role("button", name="Lưu và tiếp").click()
     for n in range(2, total + 1):
         expect(page.locator(".progress")).to_contain_text(f"Phần {n}/{total}")

@@ -115,7 +115,8 @@ def test_resume_in_a_new_browser_with_the_same_link(token, design):
     page = later.get(url("section", token, 1)).content.decode()
     code = sections(design)[0][1][0].code
     assert f'name="q-{code}" value="3" checked' in page
-    assert "đã trả lời" in later.get(url("welcome", token)).content.decode()
+    welcome = later.get(url("welcome", token)).content.decode()
+    assert "đã trả lời" in welcome and f'href="{url("section", token, 2)}"' in welcome   # «Làm tiếp»: part 2
 
 
 def test_a_screen_left_empty_may_be_saved_and_the_review_lists_what_is_missing(client, token, design):
