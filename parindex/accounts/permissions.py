@@ -540,3 +540,13 @@ def can_monitor_survey(user) -> bool:
     """The response rates per group and unit: the coordinator and, read-only, the surveyors."""
     s = scope_of(user)
     return s.province or s.surveyor
+
+
+# -- survey: respond (invitations) --------------------------------------------------------------------
+# The links are secrets that let anyone answer as a respondent: only the coordinator who creates and sends
+# them lists them, exports them (CSV, letters) and sees who has not answered yet. The surveyors (paper
+# forms) do not: a surveyor holding the links could fill questionnaires in the respondents' place.
+
+def can_manage_survey_invitations(user) -> bool:
+    """Create, list, export and print the survey's links: the Sở Nội vụ coordinator."""
+    return scope_of(user).province

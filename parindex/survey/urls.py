@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_import, views_monitor, views_paper  # -- survey: paper
+from . import views, views_import, views_invitations, views_monitor, views_paper
 
 app_name = "survey"
 urlpatterns = [
@@ -23,4 +23,9 @@ urlpatterns = [
     path("nhap-tep/", views_import.upload, name="import_upload"),
     path("nhap-tep/chon-cot/", views_import.mapping, name="import_map"),
     path("tien-do/", views_monitor.monitor, name="monitor"),
+    # -- survey: respond (the links and letters of the online questionnaire)
+    path("thu-moi/", views_invitations.index, name="invitations"),
+    path("thu-moi/duong-dan.csv", views_invitations.csv_links, name="invitations_csv"),
+    path("thu-moi/thu-moi.pdf", views_invitations.letters_pdf, name="invitations_pdf"),
+    path("thu-moi/chua-tra-loi/", views_invitations.pending, name="invitations_pending"),
 ]

@@ -200,6 +200,42 @@ MATRIX.update({
     "survey:monitor": ("get", Y2021, "", PAPER_TYPISTS),
     "survey:monitor#district": ("get", Y2021, "loai=district", PAPER_TYPISTS),
 })
+# -- survey: respond. The respondent's questionnaire is public: the secret link is the key, so every role and
+# anonymous people get the same answer — 200 with a live link (the ``survey_link`` fixture), 404 with an unknown
+# one (the same page for a mistyped or tampered link). The links, their CSV, letters and pending list are the
+# coordinator's alone (a surveyor holding the links could answer in the respondents' place).
+LINK = "matrix-link-0123456789abcdefghij"
+UNKNOWN_LINK = "matrix-link-khong-co-0123456789"
+INVITATIONS = row(403, anon=302, snv__dieuphoi=200)
+MATRIX.update({
+    "respond:welcome": ("get", {"token": LINK}, "", row(200)),
+    "respond:welcome#unknown": ("get", {"token": UNKNOWN_LINK}, "", row(404)),
+    "respond:section": ("get", {"token": LINK, "number": 1}, "", row(200)),
+    "respond:section#beyond": ("get", {"token": LINK, "number": 99}, "", row(404)),
+    "respond:section#unknown": ("post", {"token": UNKNOWN_LINK, "number": 1}, "", row(404)),
+    "respond:review": ("get", {"token": LINK}, "", row(200)),
+    "respond:review#unknown": ("post", {"token": UNKNOWN_LINK}, "", row(404)),
+    "survey:invitations": ("get", Y2021, "", INVITATIONS),
+    "survey:invitations#post": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=400)),
+    "survey:invitations_csv": ("get", Y2021, "", INVITATIONS),
+    "survey:invitations_csv#pair": ("get", Y2021, "nhom=hdnd-so&don-vi=SYT", INVITATIONS),
+    "survey:invitations_pdf": ("get", Y2021, "", row(403, anon=302, snv__dieuphoi=404)),
+    "survey:invitations_pdf#pair": ("get", Y2021, "nhom=hdnd-so&don-vi=SYT", INVITATIONS),
+    "survey:invitations_pending": ("get", Y2021, "", INVITATIONS),
+})
+
+
+@pytest.fixture(autouse=True)
+def survey_link(world):
+    """One live link of the demo survey (hdnd-so for Sở Y tế) with the known token ``LINK``."""
+    from parindex.survey.models import Invitation, Survey
+    from parindex.units.models import PeriodUnit
+
+    survey = Survey.objects.get(period=world)
+    return Invitation.objects.create(survey=survey, group="hdnd-so", token=LINK,
+                                     unit=PeriodUnit.objects.get(period=world, code="SYT"))
+
+
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
