@@ -518,3 +518,10 @@ def can_view_survey(user) -> bool:
 def can_edit_survey_design(user) -> bool:
     """Load, download, replace the design and open the survey: the Sở Nội vụ coordinator."""
     return scope_of(user).province
+
+
+# -- survey: close (results, resolutions, closing, the processing report) -----------------------------------
+def can_close_survey(user) -> bool:
+    """Resolve unscored items, close the survey («chốt kết quả điều tra XHH»), correct it: the Sở Nội vụ
+    coordinator. The results and the processing report are read by ``can_view_survey``."""
+    return scope_of(user).province

@@ -61,6 +61,10 @@ ACTIONS = {
     "survey.opened": gettext_lazy("Mở đợt thu phiếu điều tra xã hội học"),
     # -- survey collection (parindex/survey/collect.py); a submission itself is never audited (anonymity)
     "survey.invitations_created": gettext_lazy("Tạo đường dẫn phiếu khảo sát trực tuyến"),
+    # -- survey: close (parindex/survey/results.py)
+    "survey.item_resolved": gettext_lazy("Quyết định điểm tiêu chí điều tra không đủ câu trả lời"),
+    "survey.closed": gettext_lazy("Chốt kết quả điều tra xã hội học"),
+    "survey.corrected": gettext_lazy("Đính chính kết quả điều tra xã hội học"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 

@@ -51,9 +51,10 @@ def _sets_key(period: Period) -> tuple[tuple[str, str, str, str], ...]:
 
 
 def _sets_of(sets_key) -> dict[str, CriteriaSet]:
-    from parindex.criteria.models import _parse
+    from parindex.criteria.models import parse_stored
 
-    return {kind: _parse(sha, source, f"{set_id}.yaml") for kind, set_id, sha, source in sets_key}
+    return {kind: parse_stored(sha, f"{set_id}.yaml", lambda source=source: source)
+            for kind, set_id, sha, source in sets_key}
 
 
 def _entry_size(args: tuple, value) -> int:
