@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_results
 
 app_name = "survey"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("tieu-chi-chua-hoi/", views.gaps_page, name="gaps"),
     path("co-mau/", views.plan_page, name="plan"),
     path("mo/", views.open_page, name="open"),
+    # -- survey: close (results, resolutions, closing, the processing report)
+    path("ket-qua/", views_results.results_page, name="results"),
+    path("ket-qua/quyet-dinh/", views_results.resolve, name="resolve"),
+    path("chot/", views_results.close_page, name="close"),
+    path("dinh-chinh/", views_results.correct_page, name="correct"),
+    path("bao-cao/", views_results.report_page, name="report"),
+    path("bao-cao.xlsx", views_results.report_xlsx, name="report_xlsx"),
+    path("bao-cao.pdf", views_results.report_pdf, name="report_pdf"),
 ]
