@@ -84,8 +84,9 @@ def build(survey: Survey) -> Report:
     scores = results.current_scores(survey)
     received = Counter({(u, g): n for u, g, n in Response.objects.filter(survey=survey)
                         .values_list("unit__code", "group").annotate(n=Count("id")).values_list("unit__code", "group", "n")})
-    options = Counter({(i, o): n for i, o, n in Answer.objects.filter(response__survey=survey)
-                       .values_list("item", "option").annotate(n=Count("id")).values_list("item", "option", "n")})
+    options = Counter({(k, i, o): n for k, i, o, n in Answer.objects.filter(response__survey=survey)
+                       .values_list("response__unit__kind", "item", "option").annotate(n=Count("id"))
+                       .values_list("response__unit__kind", "item", "option", "n")})
     report = Report(survey)
     for kind, ks in scores.items():
         names = {r.code: r.name for r in ks.units}
@@ -102,7 +103,7 @@ def build(survey: Survey) -> Report:
                 continue
             # the item's answers over every group (several scales: the first scale's options, others by code)
             codes = [(o.code, o.label) for o in scale.options]
-            dists.append(Distribution(item.code, item.title, codes, [options[(item.code, c)] for c, _ in codes]))
+            dists.append(Distribution(item.code, item.title, codes, [options[(kind, item.code, c)] for c, _ in codes]))
         rates = [(gp.group.title, row.unit.name, received[(row.unit.code, gp.group.code)], row.sample)
                  for gp in plan.by_kind(kind) for row in gp.rows]
         kr = KindReport(kind, ks.label, totals, sum((i.max_points for i in ks.items), Decimal(0)), lines, dists,
