@@ -131,3 +131,12 @@ def test_survey_points_reach_the_engine(world, survey, coordinator):
     scored = score_unit(cset, points, unit.name)
     assert scored.survey_points == sum(points.values()) > 0
     assert scored.self_points == 0
+
+
+def test_the_unit_card_shows_the_closed_survey_points_to_the_coordinator(world, survey, coordinator, login):
+    resolve_all(survey, world, coordinator)
+    results.close_survey(survey, actor=coordinator)
+    unit = _unit(world, "STP")
+    total = sum(results.survey_points(unit).values())
+    page = login("snv.dieuphoi").get(f"/ky/2021/don-vi/{unit.code}/").content.decode()
+    assert 'id="unit-survey"' in page and f"{total}".replace(".", ",") in page
