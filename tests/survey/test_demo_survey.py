@@ -44,3 +44,15 @@ def test_the_tests_sample_is_quick(world):
     demo.populate(NOW)
     assert time.perf_counter() - started < 5  # the whole populate again: the survey part is a fraction
     assert PeriodUnit.objects.filter(period=world).exists()
+
+
+def test_the_banner_prints_one_open_questionnaire_link(world, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEMO = True
+    out = StringIO()
+    call_command("demo_banner", "--url", "http://127.0.0.1:8000/", stdout=out)
+    token = survey_demo.open_link(services.survey_of(world))
+    assert f"Phiếu khảo sát mẫu (mở trên điện thoại): http://127.0.0.1:8000/phieu/{token}/" in out.getvalue()
