@@ -549,4 +549,10 @@ def can_monitor_survey(user) -> bool:
 
 def can_manage_survey_invitations(user) -> bool:
     """Create, list, export and print the survey's links: the Sở Nội vụ coordinator."""
+
+
+# -- survey: close (results, resolutions, closing, the processing report) -----------------------------------
+def can_close_survey(user) -> bool:
+    """Resolve unscored items, close the survey («chốt kết quả điều tra XHH»), correct it: the Sở Nội vụ
+    coordinator. The results and the processing report are read by ``can_view_survey``."""
     return scope_of(user).province

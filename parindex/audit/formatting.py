@@ -67,6 +67,10 @@ ACTIONS = {
     "survey.paper_resolved": gettext_lazy("Đối chiếu phiếu giấy nhập không khớp"),
     "survey.paper_entries_purged": gettext_lazy("Xoá bản nhập phiếu giấy sau khi chốt kết quả"),
     "survey.responses_imported": gettext_lazy("Nhập phiếu điều tra từ tệp"),
+    # -- survey: close (parindex/survey/results.py)
+    "survey.item_resolved": gettext_lazy("Quyết định điểm tiêu chí điều tra không đủ câu trả lời"),
+    "survey.closed": gettext_lazy("Chốt kết quả điều tra xã hội học"),
+    "survey.corrected": gettext_lazy("Đính chính kết quả điều tra xã hội học"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 

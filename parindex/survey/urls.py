@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_import, views_invitations, views_monitor, views_paper
+from . import views, views_import, views_invitations, views_monitor, views_paper, views_results
 
 app_name = "survey"
 urlpatterns = [
@@ -28,4 +28,12 @@ urlpatterns = [
     path("thu-moi/duong-dan.csv", views_invitations.csv_links, name="invitations_csv"),
     path("thu-moi/thu-moi.pdf", views_invitations.letters_pdf, name="invitations_pdf"),
     path("thu-moi/chua-tra-loi/", views_invitations.pending, name="invitations_pending"),
+    # -- survey: close (results, resolutions, closing, the processing report)
+    path("ket-qua/", views_results.results_page, name="results"),
+    path("ket-qua/quyet-dinh/", views_results.resolve, name="resolve"),
+    path("chot/", views_results.close_page, name="close"),
+    path("dinh-chinh/", views_results.correct_page, name="correct"),
+    path("bao-cao/", views_results.report_page, name="report"),
+    path("bao-cao.xlsx", views_results.report_xlsx, name="report_xlsx"),
+    path("bao-cao.pdf", views_results.report_pdf, name="report_pdf"),
 ]

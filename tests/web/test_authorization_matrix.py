@@ -236,6 +236,20 @@ def survey_link(world):
                                      unit=PeriodUnit.objects.get(period=world, code="SYT"))
 
 
+# -- survey: close (issue 10 §3–4): results and the processing report read like the design; resolving, closing
+# and correcting are the coordinator's (an empty resolution POST is refused on the results page: 302; the
+# closing and the correction without «confirmed» show their confirmation page: 200)
+MATRIX.update({
+    "survey:results": ("get", Y2021, "", SURVEY_READS),
+    "survey:results#district": ("get", Y2021, "loai=district", SURVEY_READS),
+    "survey:resolve": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:close": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:close#post": ("post", Y2021, "", SURVEY_EDITS),
+    "survey:correct": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:report": ("get", Y2021, "", SURVEY_READS),
+    "survey:report_xlsx": ("get", Y2021, "", SURVEY_READS),
+    "survey:report_pdf": ("get", Y2021, "", SURVEY_READS),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
