@@ -252,7 +252,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # -- publication and documents ---------------------------------------------------------------------
 # Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
 # the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
-INSTALLED_APPS += ["parindex.publication", "parindex.documents"]
+INSTALLED_APPS += ["parindex.publication", "parindex.documents", "parindex.survey"]
 
 # -- production server (issue 9 §1; docs/operations.md) ------------------------------------------------
 # gunicorn (deploy/gunicorn.conf.py) serves the application, `make run` included. Static files are

@@ -18,6 +18,8 @@ urlpatterns = [
     path("ky/<int:year>/don-vi/<str:code>/tu-danh-gia/", include("parindex.assessments.urls")),
     path("ky/<int:year>/don-vi/<str:code>/giai-trinh/", include("parindex.appraisal.urls_unit")),
     path("ky/<int:year>/tham-dinh/", include("parindex.appraisal.urls")),
+    path("ky/<int:year>/dieu-tra/", include("parindex.survey.urls")),
+    path("phieu/", include("parindex.survey.urls_respond")),  # -- survey: respond (public questionnaire)
     path("", include("parindex.publication.urls")),
     path("viec/", include("parindex.jobs.urls")),
     path("admin/", admin.site.urls),

@@ -500,3 +500,59 @@ def get_job_or_404(user, pk: int):
     if job is None:
         raise Http404
     return job
+
+
+# -- survey ------------------------------------------------------------------------------------------
+# The sociological survey (V.1.1.c) is the Sở Nội vụ's: its coordinators see and edit the design; the
+# surveyors who enter paper questionnaires read the survey (overview, questionnaires, sample plan, gaps) and
+# change nothing. Nobody else reaches its pages — not the evaluated units (their officers and heads do not see
+# who evaluates them or with which questions before the results), not the appraisers, not the administrator
+# (a technical role), not the public: 403 (anonymous people: the login page).
+
+def can_view_survey(user) -> bool:
+    """Read the period's survey: the Sở Nội vụ coordinator and the surveyors."""
+    s = scope_of(user)
+    return s.province or s.surveyor
+
+
+def can_edit_survey_design(user) -> bool:
+    """Load, download, replace the design and open the survey: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
+
+
+# -- survey: paper (paper forms, double entry, file import, monitoring) -----------------------------------
+# Surveyors type paper questionnaires (twice, by two people) and settle mismatches; the Sở Nội vụ coordinator
+# issues and prints the numbered forms, imports files and may also type and settle. Both read the response
+# rates (numbers only, never who answered what).
+
+def can_enter_paper_forms(user) -> bool:
+    """Type a paper form, settle a mismatch: the surveyors and the Sở Nội vụ coordinator."""
+    s = scope_of(user)
+    return s.province or s.surveyor
+
+
+def can_issue_paper_forms(user) -> bool:
+    """Issue and print numbered blank forms, import a file of responses: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
+
+
+def can_monitor_survey(user) -> bool:
+    """The response rates per group and unit: the coordinator and, read-only, the surveyors."""
+    s = scope_of(user)
+    return s.province or s.surveyor
+
+
+# -- survey: respond (invitations) --------------------------------------------------------------------
+# The links are secrets that let anyone answer as a respondent: only the coordinator who creates and sends
+# them lists them, exports them (CSV, letters) and sees who has not answered yet. The surveyors (paper
+# forms) do not: a surveyor holding the links could fill questionnaires in the respondents' place.
+
+def can_manage_survey_invitations(user) -> bool:
+    """Create, list, export and print the survey's links: the Sở Nội vụ coordinator."""
+
+
+# -- survey: close (results, resolutions, closing, the processing report) -----------------------------------
+def can_close_survey(user) -> bool:
+    """Resolve unscored items, close the survey («chốt kết quả điều tra XHH»), correct it: the Sở Nội vụ
+    coordinator. The results and the processing report are read by ``can_view_survey``."""
+    return scope_of(user).province

@@ -56,6 +56,21 @@ ACTIONS = {
     "appraisal.assignment_changed": gettext_lazy("Đổi phân công thẩm định"),
     "appraisal.lead_set": gettext_lazy("Chỉ định tổ trưởng tổ thẩm định"),
     "publication.published": gettext_lazy("Công bố kết quả"),
+    "survey.design_loaded": gettext_lazy("Nạp thiết kế điều tra xã hội học"),
+    "survey.design_replaced": gettext_lazy("Sửa thiết kế điều tra xã hội học"),
+    "survey.opened": gettext_lazy("Mở đợt thu phiếu điều tra xã hội học"),
+    # -- survey collection (parindex/survey/collect.py); a submission itself is never audited (anonymity)
+    "survey.invitations_created": gettext_lazy("Tạo đường dẫn phiếu khảo sát trực tuyến"),
+    # -- survey: paper (parindex/survey/paper.py, imports.py); never an answer in the entry
+    "survey.paper_issued": gettext_lazy("Phát hành phiếu giấy điều tra xã hội học"),
+    "survey.paper_entered": gettext_lazy("Nhập phiếu giấy điều tra xã hội học"),
+    "survey.paper_resolved": gettext_lazy("Đối chiếu phiếu giấy nhập không khớp"),
+    "survey.paper_entries_purged": gettext_lazy("Xoá bản nhập phiếu giấy sau khi chốt kết quả"),
+    "survey.responses_imported": gettext_lazy("Nhập phiếu điều tra từ tệp"),
+    # -- survey: close (parindex/survey/results.py)
+    "survey.item_resolved": gettext_lazy("Quyết định điểm tiêu chí điều tra không đủ câu trả lời"),
+    "survey.closed": gettext_lazy("Chốt kết quả điều tra xã hội học"),
+    "survey.corrected": gettext_lazy("Đính chính kết quả điều tra xã hội học"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -80,6 +95,15 @@ KEYS = {
     "appraisals_started": gettext_lazy("Số đơn vị đã bắt đầu thẩm định"),
     "lead": gettext_lazy("Tổ trưởng"), "scope": gettext_lazy("Phạm vi"), "version": gettext_lazy("Lần công bố"),
     "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
+    "design_id": gettext_lazy("Mã thiết kế điều tra"), "design_version": gettext_lazy("Phiên bản thiết kế"),
+    "provenance": gettext_lazy("Nguồn"), "source": gettext_lazy("Tệp nguồn"),
+    # survey collection
+    "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
+    "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
+    # -- survey: paper
+    "serial": gettext_lazy("Số phiếu"), "entry": gettext_lazy("Lần nhập"), "form_status": gettext_lazy("Phiếu"),
+    "forms": gettext_lazy("Số phiếu phát hành"), "first": gettext_lazy("Từ số"), "last": gettext_lazy("Đến số"),
+    "entries": gettext_lazy("Số bản nhập đã xoá"), "responses": gettext_lazy("Số phiếu nhập từ tệp"),
 }
 HIDDEN = {"sha256"}          # kept in the log, not shown to people
 CONTEXT = {"item", "round"}  # shown even when unchanged: which item, which round
@@ -106,6 +130,7 @@ def _choices():
     from parindex.assessments.models import Status
     from parindex.periods.models import Period
     from parindex.periods.timeline import FIELDS, Reading, Step
+    from parindex.survey.models import PaperForm, Survey
     from parindex.units.models import UnitKind
     from parindex.units.states import WorkState
 
@@ -115,6 +140,9 @@ def _choices():
         "round": {"round1": _("Thẩm định vòng 1"), "final": _("Thẩm định cuối")},
         "status:assessments.assessment": dict(Status.choices), "status:periods.period": dict(Period.Status.choices),
         "criteria": dict(UnitKind.choices), "timeline": FIELDS,
+        "status:survey.survey": dict(Survey.Status.choices),
+        "form_status": dict(PaperForm.Status.choices),  # -- survey: paper
+        "provenance": {"reconstructed": _("Dựng lại"), "official": _("Chính thức")},
     }
 
 

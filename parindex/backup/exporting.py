@@ -34,6 +34,7 @@ from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError
 from parindex.criteria.models import CriteriaSetRecord
 from parindex.periods.models import Extension, Period
+from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import Unit
 
 from .tables import (
@@ -75,6 +76,13 @@ def _querysets(period: Period) -> dict[str, object]:
         "explanation_evidence": ExplanationEvidence.objects.filter(
             item__appraisal__assessment__period_unit__period=period),
         "publications": period.publications.all(),
+        "surveys": Survey.objects.filter(period=period),
+        "survey_invitations": Invitation.objects.filter(survey__period=period),
+        "survey_responses": Response.objects.filter(survey__period=period),
+        "survey_answers": Answer.objects.filter(response__survey__period=period),
+        "survey_paper_forms": PaperForm.objects.filter(survey__period=period),
+        "survey_paper_entries": PaperEntry.objects.filter(form__survey__period=period),
+        "survey_resolutions": ItemResolution.objects.filter(survey__period=period),
     }
 
 

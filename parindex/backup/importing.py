@@ -18,13 +18,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
 from parindex.accounts.models import RoleAssignment
@@ -165,6 +167,7 @@ class Importer:
         self.written: list[str] = []  # storage names this import created
         self.snapshots: list[tuple[int, dict]] = []
         self.current = ""  # the table being read, for the message when a row is unusable
+        self.uuid_count = 0  # random-key rows (survey responses, answers) get new keys in the export's order
 
     # -- rows → objects -------------------------------------------------------------------------
 
@@ -276,7 +279,12 @@ class Importer:
                 row = self._audit_row(row)
             if table.name == "assessments" and row["snapshot"]:
                 row = {**row, "snapshot": None}  # its evidence ids are written once evidence exists
-            objs.append(self.build(table, row))
+            obj = self.build(table, row)
+            if isinstance(table.model._meta.pk, models.UUIDField):
+                # a new random key that sorts in the file's order, so a new export writes the same bytes
+                self.uuid_count += 1
+                obj.pk = uuid.UUID(int=(self.uuid_count << 64) | secrets.randbits(64))
+            objs.append(obj)
         created = table.model.objects.bulk_create(objs)
         auto = [f for f in concrete_fields(table) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         for row, obj in zip(rows, created, strict=True):

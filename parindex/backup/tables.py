@@ -28,6 +28,7 @@ from parindex.audit.models import AuditEntry
 from parindex.criteria.models import CriteriaSetRecord
 from parindex.periods.models import Extension, Period, PeriodCriteriaSet
 from parindex.publication.models import Publication
+from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import PeriodUnit, Unit
 
 FORMAT = "parindex.period-export"
@@ -77,6 +78,13 @@ TABLES: list[Table] = [
     Table("item_appraisals", ItemAppraisal, _pair("appraisal", "item_code")),
     Table("explanation_evidence", ExplanationEvidence, None),
     Table("publications", Publication, _pair("scope", "version")),
+    Table("surveys", Survey, lambda r: r["period"]),
+    Table("survey_invitations", Invitation, lambda r: r["token"]),
+    Table("survey_responses", Response, None, positional=True),
+    Table("survey_answers", Answer, None),
+    Table("survey_paper_forms", PaperForm, _pair("survey", "serial")),
+    Table("survey_paper_entries", PaperEntry, None),
+    Table("survey_resolutions", ItemResolution, None),
     Table("audit_entries", AuditEntry, None),
 ]
 BY_MODEL = {t.model: t for t in TABLES}

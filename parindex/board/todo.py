@@ -56,6 +56,9 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"))
         items.append(Todo("province", _("Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)"),
                           reverse("board:commune_summary", args=[year])))
+        items.append(Todo("province", _("Điều tra xã hội học: nhóm đối tượng, bảng hỏi, cỡ mẫu (mục V.1.1.c)"),
+                          reverse("survey:overview", args=[year]),
+                          f"{format_start(period.survey_start)} – {format_instant(period.survey_end)}"))
     for district in PeriodUnit.objects.filter(period=period, unit_id__in=s.districts):
         counted = progress(PeriodUnit.objects.filter(parent=district, kind=UnitKind.COMMUNE), period, now)
         late, pending, total = counted["late"], counted["pending"], counted["total"]
@@ -97,8 +100,9 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"
                           if s.provincial_appraiser else format_instant(period.district_publish_due)))
     if s.surveyor:
-        items.append(Todo("surveyor", _("Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra"), None,
-                          format_start(period.appraisal_start)))
+        items.append(Todo("surveyor", _("Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra"),
+                          reverse("survey:overview", args=[year]),
+                          f"{format_start(period.survey_start)} – {format_instant(period.survey_end)}"))
     return period, items
 
 

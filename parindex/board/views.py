@@ -122,7 +122,19 @@ def unit_card(request, year: int, code: str):
         "explanation_until": status.explanation_rounds([unit.pk], clock.now()).get(unit.pk),
         "extensions": unit.extensions.all(),
         "can_extend": permissions.can_grant_extension(request.user, unit),
+        "survey_total": _survey_total(request.user, unit),
     })
+
+
+def _survey_total(user, unit):
+    """-- survey: close. The unit's survey points (sum over its items) from the closed survey's snapshot,
+    for the Sở Nội vụ (the engine's input; the index itself is the province's publication, issue 11)."""
+    from parindex.survey.results import survey_points
+
+    if unit.kind == "commune" or not permissions.can_view_survey(user):
+        return None
+    points = survey_points(unit)
+    return sum(points.values()) if points else None
 
 
 @login_required

@@ -72,6 +72,8 @@ def demo_timeline(now: datetime) -> dict[str, datetime]:
         "self_due": _midnight_in(28, now),
         "appraisal_start": _midnight_in(0, now),
         "appraisal_end": _midnight_in(60, now),
+        "survey_start": _midnight_in(-7, now),
+        "survey_end": _midnight_in(45, now),
         "publication_start": _midnight_in(60, now),
         "publication_end": _midnight_in(90, now),
     }
@@ -94,7 +96,7 @@ def setup(now: datetime, cycle: bool = True) -> list[str]:
         raise DomainError("Dữ liệu demo chỉ được tạo ở chế độ demo (DEMO=1)")
     from . import demo_cycle
 
-    log = populate(now)
+    log = populate(now, full_survey=cycle)
     if not cycle:
         return log
     period = Period.objects.get(year=DEMO_YEAR)
@@ -104,8 +106,9 @@ def setup(now: datetime, cycle: bool = True) -> list[str]:
 
 
 @transaction.atomic
-def populate(now: datetime) -> list[str]:
-    """Build the demo world (also the tests' named personas)."""
+def populate(now: datetime, *, full_survey: bool = False) -> list[str]:
+    """Build the demo world (also the tests' named personas). ``full_survey``: the survey's whole sample
+    plan is answered (`make run`, ~3,500 questionnaires); otherwise a few per group and unit (tests)."""
     log = []
     users = {}
     for username, full_name, *_ in ACCOUNTS:
@@ -134,4 +137,24 @@ def populate(now: datetime) -> list[str]:
         team = Unit.objects.get(key=team_key) if team_key else None
         grant_role(users[username], role, actor=None, unit=unit, agency=agency, team_district=team,
                    fields=fields, reason="Dữ liệu demo")
+    log += _demo_survey(period, coordinator, now, full=full_survey)
     return log
+
+
+def _demo_survey(period: Period, coordinator, now: datetime, *, full: bool = False) -> list[str]:
+    """The shipped 2021 survey design (reconstructed), open: the demo timeline places today in the survey
+    window; then answered for every department and district (parindex/survey/demo.py)."""
+    from parindex.survey import demo as survey_demo
+    from parindex.survey import services as survey_services
+
+    path = survey_services.shipped_design(period.year)
+    if path is None:
+        return []
+    log = []
+    survey = survey_services.survey_of(period)
+    if survey is None:
+        survey = survey_services.create_survey(period, path.read_text(encoding="utf-8"), actor=coordinator,
+                                               source=path.name)
+        survey = survey_services.open_survey(survey, actor=coordinator)
+        log.append(f"Đã nạp thiết kế điều tra xã hội học {period.year} và mở đợt thu phiếu")
+    return log + survey_demo.collect_demo(survey, coordinator, now, full=full)

@@ -29,6 +29,8 @@ class Period(models.Model):
     self_due = models.DateTimeField(_("hạn sở, huyện gửi tự đánh giá"))
     appraisal_start = models.DateTimeField(_("bắt đầu thẩm định"))
     appraisal_end = models.DateTimeField(_("kết thúc thẩm định"))
+    survey_start = models.DateTimeField(_("bắt đầu thu phiếu điều tra XHH"))
+    survey_end = models.DateTimeField(_("kết thúc thu phiếu điều tra XHH"))
     publication_start = models.DateTimeField(_("bắt đầu công bố"))
     publication_end = models.DateTimeField(_("kết thúc công bố"))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -31,6 +31,7 @@ class Step(models.TextChoices):
     SELF = "self", _("Sở, ban, ngành và UBND cấp huyện tự đánh giá, gửi UBND tỉnh")
     APPRAISAL = "appraisal", _("Tổ thẩm định tỉnh thẩm định")
     PUBLICATION = "publication", _("UBND tỉnh công bố Chỉ số")
+    SURVEY = "survey", _("Sở Nội vụ điều tra xã hội học (thu phiếu)")
 
 
 class AppraisalStep(models.TextChoices):
@@ -69,6 +70,8 @@ STEPS: dict[str, StepRule] = {
     Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district"), "V.4",
                              extendable=False),
     Step.PUBLICATION: StepRule("publication_start", "publication_end", ("province",), "V.5", extendable=False),
+    # V.1.1.c: the survey evaluates departments and districts; answers are taken in its window only
+    Step.SURVEY: StepRule("survey_start", "survey_end", ("department", "district"), "V.1.1.c", extendable=False),
     AppraisalStep.COMMUNE_APPRAISAL: StepRule(None, "district_publish_due", ("commune",), "V.2", extendable=False),
     AppraisalStep.EXPLANATION: StepRule("appraisal_start", "appraisal_end", ("department", "district", "commune"),
                                         "V.2, V.4", by_kind=_COMMUNE_WINDOW, extendable=False),
@@ -89,6 +92,8 @@ FIELDS: dict[str, str] = {
     "self_due": _("Hạn sở, ban, ngành, UBND cấp huyện gửi kết quả tự đánh giá (V.3)"),
     "appraisal_start": _("Bắt đầu thẩm định của tỉnh (V.4)"),
     "appraisal_end": _("Kết thúc thẩm định của tỉnh (V.4)"),
+    "survey_start": _("Bắt đầu thu phiếu điều tra xã hội học (V.1.1.c)"),
+    "survey_end": _("Kết thúc thu phiếu điều tra xã hội học (V.1.1.c)"),
     "publication_start": _("Bắt đầu công bố (V.5)"),
     "publication_end": _("Kết thúc công bố (V.5)"),
 }
@@ -110,6 +115,9 @@ def default_timeline(year: int, reading: str = Reading.STRICT) -> dict[str, date
         # V.4: tháng 01 năm sau
         "appraisal_start": _local_midnight(year + 1, 1, 1),
         "appraisal_end": _local_midnight(year + 1, 2, 1),
+        # V.1.1.c sets no date: the survey collects from December until the end of the appraisal month
+        "survey_start": _local_midnight(year, 12, 1),
+        "survey_end": _local_midnight(year + 1, 2, 1),
         # V.5: tháng 02
         "publication_start": _local_midnight(year + 1, 2, 1),
         "publication_end": _local_midnight(year + 1, 3, 1),
@@ -125,6 +133,8 @@ ORDER_RULES: tuple[tuple[str, str, bool], ...] = (
     ("appraisal_start", "appraisal_end", True),
     ("appraisal_end", "publication_start", False),
     ("publication_start", "publication_end", True),
+    ("survey_start", "survey_end", True),
+    ("survey_end", "publication_start", False),
 )
 
 

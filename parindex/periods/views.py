@@ -66,6 +66,7 @@ def period_detail(request, year: int):
         "period": period, "timeline": timeline_rows(period), "steps": STEPS,
         "criteria_sets": period.criteria_sets.all(),
         "can_manage": permissions.can_manage_periods(request.user),
+        "can_view_survey": permissions.can_view_survey(request.user),
         "unit_count": period.units.assessed().count(),
     })
 

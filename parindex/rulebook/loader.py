@@ -147,6 +147,10 @@ class _Walker:
         return value
 
     def points(self, node: Node, code: str | None, what: str = "điểm") -> Decimal:
+        return self.number(node, code, what, MAX_POINT_DECIMALS, negative=False)
+
+    def number(self, node: Node, code: str | None, what: str, places: int, *, negative: bool = True) -> Decimal:
+        """A decimal read from its text (never through float), with at most ``places`` decimals."""
         number_tags = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"}
         if not isinstance(node, ScalarNode) or node.tag not in number_tags:
             raise self.fail(node, code, f"{what} phải là số, không phải «{_show(node)}»")
@@ -154,12 +158,10 @@ class _Walker:
             value = parse_decimal(node.value)
         except NotANumber:
             raise self.fail(node, code, f"{what} «{node.value}» không phải là số") from None
-        if value < 0:
+        if not negative and value < 0:
             raise self.fail(node, code, f"{what} không được âm: {node.value}")
-        if decimal_places(value) > MAX_POINT_DECIMALS:
-            raise self.fail(
-                node, code, f"{what} «{node.value}» có quá {MAX_POINT_DECIMALS} chữ số thập phân"
-            )
+        if decimal_places(value) > places:
+            raise self.fail(node, code, f"{what} «{node.value}» có quá {places} chữ số thập phân")
         return value
 
     def choice_of(self, node: Node, code: str | None, what: str, allowed: tuple[str, ...]) -> str:
@@ -186,41 +188,55 @@ def _show(node: Node) -> str:
 
 def load(path: str | Path) -> CriteriaSet:
     """Load and validate one criteria-set file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaSetError([Problem(str(path), 0, "-", f"không đọc được tệp: {exc.strerror}")]) from None
-    return loads(data, str(path))
+    return loads(read_file(path, CriteriaSetError), str(path))
 
 
 def loads(data: bytes | str, path: str = "<văn bản>") -> CriteriaSet:
     """Validate criteria-set text; ``path`` is only used in messages."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     sha = hashlib.sha256(raw).hexdigest()
+    return parse_with(raw, path, lambda w, root, text: _read_set(w, root, text, sha), CriteriaSetError)
+
+
+# -- the one way a strict loader reads (criteria sets here, survey designs in parindex/survey/loader.py) --
+
+def read_file(path: str | Path, error: type[Exception]) -> bytes:
+    """The file's bytes, or ``error([problem])`` naming it."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise error([Problem(str(path), 0, "-", f"không đọc được tệp: {exc.strerror}")]) from None
+
+
+def parse_with(data: bytes | str, path: str, read, error: type[Exception]):
+    """UTF-8 text → YAML nodes (lines kept, duplicate keys seen) → ``read(walker, root, text)``.
+
+    Every problem ``read`` reports through the walker is collected; any problem raises
+    ``error(problems)`` sorted by line, and so do undecodable, unparsable and empty text."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CriteriaSetError([Problem(path, 1, "-", f"tệp không phải UTF-8: {exc.reason}")]) from None
+        raise error([Problem(path, 1, "-", f"tệp không phải UTF-8: {exc.reason}")]) from None
     try:
         root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise CriteriaSetError([Problem(path, line, "-", f"lỗi cú pháp YAML: {exc.problem}")]) from None
+        raise error([Problem(path, line, "-", f"lỗi cú pháp YAML: {exc.problem}")]) from None
     except yaml.YAMLError as exc:
-        raise CriteriaSetError([Problem(path, 1, "-", f"lỗi YAML: {exc}")]) from None
+        raise error([Problem(path, 1, "-", f"lỗi YAML: {exc}")]) from None
     if root is None:
-        raise CriteriaSetError([Problem(path, 1, "-", "tệp rỗng")])
+        raise error([Problem(path, 1, "-", "tệp rỗng")])
     walker = _Walker(path)
     result = None
     try:
-        result = _read_set(walker, root, text, sha)
+        result = read(walker, root, text)
     except _Invalid:
         pass
     if walker.problems or result is None:
         walker.problems.sort(key=lambda p: p.line)
-        raise CriteriaSetError(walker.problems)
+        raise error(walker.problems)
     return result
 
 

@@ -115,6 +115,21 @@ def _rows_the_demo_lacks() -> None:
     evidence = row.appraisal.assessment.evidence.exclude(file="").get()
     ExplanationEvidence.objects.create(item=row, evidence=evidence, location="Trang 2",
                                        added_by=user(username=f"xa{row.appraisal.assessment.period_unit.code}.canbo"))
+    _survey_rows(period, user)
+
+
+def _survey_rows(period, user) -> None:
+    """A coordinator's resolution (issue 10 §3) and a paper form typed twice (its service is issue 10 §2's)."""
+    from parindex.survey import results, services
+    from parindex.survey.models import PaperEntry, PaperForm
+
+    survey = services.survey_of(period)
+    unit = period.units.get(code="STP")
+    item = services.survey_items(period)["department"][0].code
+    results.resolve_item(survey, unit, item, "0.5", "Phiếu của nhóm bị loại", actor=user(username="snv.dieuphoi"))
+    form = PaperForm.objects.create(survey=survey, serial="HDND-0001", group="hdnd-so", unit=unit)
+    for username in ("snv.dieuphoi", "khaosat"):
+        PaperEntry.objects.create(form=form, entered_by=user(username=username), answers={"C1": "1"})
 
 
 def _storages():
@@ -134,7 +149,9 @@ def test_a_restored_period_gives_the_same_results_snapshots_files_and_log(export
     for part in before:
         assert after[part] == before[part], part
     assert before["publications"] and before["files"] and before["engine"]["062"]["complete"]
+    # the demo collects the survey (parindex/survey/demo.py); _survey_rows adds a resolution and a paper form
     assert all(before["counts"].values()), before["counts"]  # every table of the export was exercised
+    assert before["counts"]["surveys"] == 1
     assert len(before["audit"]) == before["counts"]["audit_entries"] > 4000
     # the files went through the storage API into this test's own media folder
     assert any(media.rglob("*.pdf"))

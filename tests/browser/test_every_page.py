@@ -78,6 +78,24 @@ PAGES = [
     ("/ky/2021/don-vi/STP/tu-danh-gia/trinh/", "stp.canbo", "Trình thủ trưởng duyệt"),
     ("/tai-khoan/nguoi-dung/", "snv.dieuphoi", "Người dùng và vai trò"),
     ("/ky/tao/", "snv.dieuphoi", "Tạo kỳ đánh giá"),
+
+    # issue 10 §1: the survey's design (the demo's, open)
+    ("/ky/2021/dieu-tra/", "snv.dieuphoi", "Điều tra xã hội học 2021"),
+    ("/ky/2021/dieu-tra/", "khaosat", "Điều tra xã hội học 2021"),
+    ("/ky/2021/dieu-tra/thiet-ke/", "snv.dieuphoi", "Nhóm đối tượng và bảng hỏi"),
+    ("/ky/2021/dieu-tra/thiet-ke/nhom/lanhdao-xa/", "khaosat", "Lãnh đạo UBND cấp xã"),
+    ("/ky/2021/dieu-tra/tieu-chi-chua-hoi/", "snv.dieuphoi", "Tiêu chí điều tra chưa có câu hỏi"),
+    ("/ky/2021/dieu-tra/co-mau/", "snv.dieuphoi", "Kế hoạch cỡ mẫu"),
+    ("/ky/2021/dieu-tra/co-mau/?loai=district", "snv.dieuphoi", "Kế hoạch cỡ mẫu"),
+    ("/ky/2021/dieu-tra/thiet-ke/sua/", "snv.dieuphoi", "Sửa thiết kế điều tra"),
+    ("/ky/2021/dieu-tra/mo/", "snv.dieuphoi", "Mở đợt thu phiếu"),
+    # -- survey: paper (issue 10 §2)
+    ("/ky/2021/dieu-tra/phieu-giay/nhap/", "khaosat", "Nhập phiếu giấy"),
+    ("/ky/2021/dieu-tra/phieu-giay/doi-chieu/", "khaosat", "Phiếu cần đối chiếu"),
+    ("/ky/2021/dieu-tra/phieu-giay/phat-hanh/", "snv.dieuphoi", "Phát hành phiếu giấy"),
+    ("/ky/2021/dieu-tra/nhap-tep/", "snv.dieuphoi", "Nhập phiếu từ tệp"),
+    ("/ky/2021/dieu-tra/tien-do/", "snv.dieuphoi", "Tiến độ thu phiếu"),
+    ("/ky/2021/dieu-tra/tien-do/?loai=district", "khaosat", "Tiến độ thu phiếu"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).

@@ -155,6 +155,101 @@ MATRIX.update({
     "assessments:report_pdf_job": ("post", HOA_MUC, "", {**SEES_HOA_MUC, **{
         r: 302 for r, answer in SEES_HOA_MUC.items() if answer == 200}}),
 })
+# Issue 10 §1, the survey's design (parindex/survey): the Sở Nội vụ coordinator reads and edits, the surveyor reads;
+# nobody else (units, appraisers, the administrator) reaches it. The demo survey is open (its design is fixed):
+# the edit page shows it read-only, a POST is refused on the page itself (200), the opening is refused (200).
+SURVEY_READS = row(403, anon=302, snv__dieuphoi=200, khaosat=200)
+SURVEY_EDITS = row(403, anon=302, snv__dieuphoi=200)
+Y2021 = {"year": 2021}
+MATRIX.update({
+    "survey:overview": ("get", Y2021, "", SURVEY_READS),
+    "survey:overview#unknown": ("get", {"year": 1999}, "", row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:design": ("get", Y2021, "", SURVEY_READS),
+    "survey:group": ("get", {**Y2021, "group": "lanhdao-xa"}, "", SURVEY_READS),
+    "survey:group#unknown": ("get", {**Y2021, "group": "khong-co"}, "", row(403, anon=302, snv__dieuphoi=404,
+                                                                            khaosat=404)),
+    "survey:gaps": ("get", Y2021, "", SURVEY_READS),
+    "survey:plan": ("get", Y2021, "", SURVEY_READS),
+    "survey:plan#district": ("get", Y2021, "loai=district", SURVEY_READS),
+    "survey:download": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:edit": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:edit#post": ("post", Y2021, "", SURVEY_EDITS),
+    "survey:open": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:open#post": ("post", Y2021, "", SURVEY_EDITS),
+})
+# -- survey: paper (issue 10 §2): surveyors and the coordinator type and settle paper forms and read the rates;
+# the coordinator alone issues, prints and imports. An empty POST is refused on the page (200); the demo has no
+# paper form yet: printing and settling answer 404, the mapping step without an uploaded file goes back (302).
+PAPER_TYPISTS = row(403, anon=302, snv__dieuphoi=200, khaosat=200)
+PAPER_COORDINATOR = row(403, anon=302, snv__dieuphoi=200)
+MATRIX.update({
+    "survey:paper_entry": ("get", Y2021, "so=2021-DAN-0001", PAPER_TYPISTS),
+    "survey:paper_entry#post": ("post", Y2021, "", PAPER_TYPISTS),
+    "survey:paper_mismatches": ("get", Y2021, "", PAPER_TYPISTS),
+    "survey:paper_resolve": ("get", {**Y2021, "serial": "2021-DAN-0001"}, "",
+                             row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:paper_resolve#post": ("post", {**Y2021, "serial": "2021-DAN-0001"}, "",
+                                  row(403, anon=302, snv__dieuphoi=404, khaosat=404)),
+    "survey:paper_issue": ("get", Y2021, "", PAPER_COORDINATOR),
+    "survey:paper_issue#post": ("post", Y2021, "", PAPER_COORDINATOR),
+    "survey:paper_print": ("get", Y2021, "tu=2021-DAN-0001&den=2021-DAN-0009", row(403, anon=302, snv__dieuphoi=404)),
+    "survey:import_upload": ("get", Y2021, "", PAPER_COORDINATOR),
+    "survey:import_upload#post": ("post", Y2021, "", PAPER_COORDINATOR),
+    "survey:import_map": ("get", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:import_map#post": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:monitor": ("get", Y2021, "", PAPER_TYPISTS),
+    "survey:monitor#district": ("get", Y2021, "loai=district", PAPER_TYPISTS),
+})
+# -- survey: respond. The respondent's questionnaire is public: the secret link is the key, so every role and
+# anonymous people get the same answer — 200 with a live link (the ``survey_link`` fixture), 404 with an unknown
+# one (the same page for a mistyped or tampered link). The links, their CSV, letters and pending list are the
+# coordinator's alone (a surveyor holding the links could answer in the respondents' place).
+LINK = "matrix-link-0123456789abcdefghij"
+UNKNOWN_LINK = "matrix-link-khong-co-0123456789"
+INVITATIONS = row(403, anon=302, snv__dieuphoi=200)
+MATRIX.update({
+    "respond:welcome": ("get", {"token": LINK}, "", row(200)),
+    "respond:welcome#unknown": ("get", {"token": UNKNOWN_LINK}, "", row(404)),
+    "respond:section": ("get", {"token": LINK, "number": 1}, "", row(200)),
+    "respond:section#beyond": ("get", {"token": LINK, "number": 99}, "", row(404)),
+    "respond:section#unknown": ("post", {"token": UNKNOWN_LINK, "number": 1}, "", row(404)),
+    "respond:review": ("get", {"token": LINK}, "", row(200)),
+    "respond:review#unknown": ("post", {"token": UNKNOWN_LINK}, "", row(404)),
+    "survey:invitations": ("get", Y2021, "", INVITATIONS),
+    "survey:invitations#post": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=400)),
+    "survey:invitations_csv": ("get", Y2021, "", INVITATIONS),
+    "survey:invitations_csv#pair": ("get", Y2021, "nhom=hdnd-so&don-vi=SYT", INVITATIONS),
+    "survey:invitations_pdf": ("get", Y2021, "", row(403, anon=302, snv__dieuphoi=404)),
+    "survey:invitations_pdf#pair": ("get", Y2021, "nhom=hdnd-so&don-vi=SYT", INVITATIONS),
+    "survey:invitations_pending": ("get", Y2021, "", INVITATIONS),
+})
+
+
+@pytest.fixture(autouse=True)
+def survey_link(world):
+    """One live link of the demo survey (hdnd-so for Sở Y tế) with the known token ``LINK``."""
+    from parindex.survey.models import Invitation, Survey
+    from parindex.units.models import PeriodUnit
+
+    survey = Survey.objects.get(period=world)
+    return Invitation.objects.create(survey=survey, group="hdnd-so", token=LINK,
+                                     unit=PeriodUnit.objects.get(period=world, code="SYT"))
+
+
+# -- survey: close (issue 10 §3–4): results and the processing report read like the design; resolving, closing
+# and correcting are the coordinator's (an empty resolution POST is refused on the results page: 302; the
+# closing and the correction without «confirmed» show their confirmation page: 200)
+MATRIX.update({
+    "survey:results": ("get", Y2021, "", SURVEY_READS),
+    "survey:results#district": ("get", Y2021, "loai=district", SURVEY_READS),
+    "survey:resolve": ("post", Y2021, "", row(403, anon=302, snv__dieuphoi=302)),
+    "survey:close": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:close#post": ("post", Y2021, "", SURVEY_EDITS),
+    "survey:correct": ("get", Y2021, "", SURVEY_EDITS),
+    "survey:report": ("get", Y2021, "", SURVEY_READS),
+    "survey:report_xlsx": ("get", Y2021, "", SURVEY_READS),
+    "survey:report_pdf": ("get", Y2021, "", SURVEY_READS),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]

@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from parindex.criteria.models import CriteriaSetRecord
+from parindex.survey.models import Survey
+from parindex.survey.services import design_of
 from parindex.units.models import PeriodUnit
 from tests.web.test_authorization_matrix import MATRIX
 
@@ -120,6 +122,14 @@ def known_data(period) -> list[str]:
                     if item.rubric is not None:
                         data.add(item.rubric.condition)
                         data.update(choice.condition for choice in item.rubric.choices)
+    for survey in Survey.objects.filter(period=period):  # the survey design's own wording (its YAML)
+        design = design_of(survey)
+        data.update({design.title, design.note})
+        for scale in design.scales:
+            data.update({scale.title, *(o.label for o in scale.options)})
+        for group in design.groups:
+            data.update({group.title, group.note, *(q.text for q in group.questions),
+                         *(q.section for q in group.questions)})
     return sorted((d for d in data if d), key=len, reverse=True)
 
 

@@ -39,7 +39,7 @@ def test_other_roles_cannot_create_a_period_even_by_posting(login):
 def _timeline_form(period, **changes):
     data = {name: getattr(period, name).astimezone(demo.VN).strftime("%Y-%m-%dT%H:%M")
             for name in ("commune_self_due", "district_publish_due", "self_due", "appraisal_start",
-                         "appraisal_end", "publication_start", "publication_end")}
+                         "appraisal_end", "survey_start", "survey_end", "publication_start", "publication_end")}
     data["reason"] = "Điều chỉnh theo Kế hoạch của UBND tỉnh"
     data.update(changes)
     return data

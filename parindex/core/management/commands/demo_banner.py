@@ -25,5 +25,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<16} {full_name} — {role.label}")
             for username, description in demo.CYCLE_ACCOUNTS:
                 self.stdout.write(f"  {username:<16} {description}")
+            token = _open_survey_link()
+            if token:
+                self.stdout.write(f"Phiếu khảo sát mẫu (mở trên điện thoại): {url}phieu/{token}/")
         self.stdout.write("Dừng: Ctrl+C")
         self.stdout.write(line)
+
+
+def _open_survey_link() -> str | None:
+    from parindex.periods.models import Period
+    from parindex.survey import demo as survey_demo
+    from parindex.survey.services import survey_of
+
+    period = Period.objects.filter(year=demo.DEMO_YEAR).first()
+    return survey_demo.open_link(survey_of(period)) if period else None
