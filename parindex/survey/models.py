@@ -85,6 +85,9 @@ class Response(models.Model):
     class Meta:
         indexes = [models.Index(fields=["survey", "unit", "group"])]
 
+    def __str__(self) -> str:
+        return f"Phiếu trả lời nhóm {self.group}"  # nothing that could point to a respondent
+
 
 class Answer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -96,6 +99,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"Câu {self.question}"
 
 
 class PaperForm(models.Model):
@@ -116,6 +122,9 @@ class PaperForm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "serial"], name="one_paper_serial")]
 
+    def __str__(self) -> str:
+        return f"Phiếu giấy {self.serial}"
+
 
 class PaperEntry(models.Model):
     """One typing of a paper form by one surveyor (double entry: two different people)."""
@@ -127,6 +136,9 @@ class PaperEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "entered_by"], name="one_entry_per_person")]
+
+    def __str__(self) -> str:
+        return f"Bản nhập phiếu {self.form.serial}"
 
 
 class ItemResolution(models.Model):
@@ -142,3 +154,6 @@ class ItemResolution(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "unit", "item"], name="one_resolution_per_item")]
+
+    def __str__(self) -> str:
+        return f"Quyết định điểm tiêu chí {self.item}"
