@@ -48,6 +48,13 @@ _EXTRA = ROOT / "var/loadtest-officers.txt"
 if _EXTRA.exists():
     COMMUNES += [tuple(line.split()) for line in _EXTRA.read_text().splitlines() if len(line.split()) == 2]
 
+# links of the demo survey made by scripts/loadtest_survey.py: one unanswered (the form page), the rest with
+# complete drafts, each sent once (issue 10 §5)
+_SURVEY = ROOT / "var/loadtest-survey.txt"
+_LINKS = [line.split() for line in _SURVEY.read_text().splitlines()] if _SURVEY.exists() else []
+FORM_LINK = next((t for kind, t in _LINKS if kind == "form"), "")
+SUBMIT_LINKS = iter([t for kind, t in _LINKS if kind == "submit"])
+
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_RE = re.compile(r'<form class="item-form"[^>]*action="([^"]+)"[^>]*data-version="(\d+)">(.*?)</form>', re.S)
 
@@ -59,6 +66,7 @@ class Page:
     path: str
     username: str | None = None
     save: bool = False
+    submit: bool = False
 
 
 PAGES = [
@@ -71,6 +79,8 @@ PAGES = [
     Page("criteria", "public criteria (index)", "/bo-tieu-chi/"),
     Page("criteria-set", "public criteria (commune set)", "/bo-tieu-chi/backan-2021-commune/"),
     Page("results", "public results (district 062)", f"/cong-bo/{YEAR}/huyen/062/"),
+    Page("survey-form", "survey questionnaire, a section (public)", f"/phieu/{FORM_LINK}/phan-1/"),
+    Page("survey-submit", "survey questionnaire, one submission", "", submit=True),
 ]
 
 
@@ -164,6 +174,27 @@ class Reader(Base):
     def hit(self) -> None:
         with self.client.get(self.page.path, name=self.page.key, catch_response=True) as r:
             if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+
+
+class Submitter(Base):
+    """Sends questionnaires: each request is «Gửi phiếu» on a link of its own whose draft is complete (the answers
+    were saved section by section before; scripts/loadtest_survey.py), i.e. one collect.submit."""
+
+    abstract = True
+
+    def setup(self) -> None:
+        r = self.client.get(f"/phieu/{FORM_LINK}/phan-1/", name="(survey form before submissions)")
+        self.token = CSRF_RE.search(r.text).group(1)  # and the CSRF cookie, kept by the client
+
+    @task
+    def hit(self) -> None:
+        link = next(SUBMIT_LINKS, None)
+        if link is None:
+            raise RuntimeError("no more survey links (scripts/loadtest_survey.py: raise WANTED)")
+        with self.client.post(f"/phieu/{link}/gui/", name=self.page.key, catch_response=True, allow_redirects=False,
+                              data={"confirmed": "1", "csrfmiddlewaretoken": self.token}) as r:
+            if r.status_code != 302:
                 r.failure(f"HTTP {r.status_code}")
 
 
@@ -278,11 +309,11 @@ class Meter:
             result.server_p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
 
 
-ACCESS_RE = re.compile(r'"(?:GET|POST) (\S+) HTTP/1\.1" 200 \d+ (\d+)ms')
+ACCESS_RE = re.compile(r'"(?:GET|POST) (\S+) HTTP/1\.1" (?:200|302) \d+ (\d+)ms')
 
 
 def run_one(host: str, page: Page, users: int, sheets: dict, master: int) -> Result:
-    base = Saver if page.save else Reader
+    base = Saver if page.save else Submitter if page.submit else Reader
     cls = type(f"User_{page.key.replace('-', '_')}", (base,), {
         "page": page, "host": host, "ready": 0, "index_counter": 0, "n_users": users,
         "setup_errors": [], "editable_sheets": sheets, "abstract": False})
@@ -300,7 +331,8 @@ def run_one(host: str, page: Page, users: int, sheets: dict, master: int) -> Res
     started = time.monotonic()
     gevent.sleep(SECONDS)
     elapsed = time.monotonic() - started
-    entry = env.stats.get(page.key, "POST" if page.save else "GET")
+    method = "POST" if page.save or page.submit else "GET"
+    entry = env.stats.get(page.key, method)
     requests_done = entry.num_requests
     result.requests = requests_done
     result.errors = entry.num_failures
@@ -309,10 +341,11 @@ def run_one(host: str, page: Page, users: int, sheets: dict, master: int) -> Res
         result.p50, result.p95, result.p99 = (entry.get_response_time_percentile(q) for q in (0.5, 0.95, 0.99))
     result.error_kinds = sorted({str(e.error) for e in env.stats.errors.values()})
     stray = sum(e.num_requests for (name, method), e in env.stats.entries.items()
-                if (name, method) != (page.key, "POST" if page.save else "GET"))
+                if (name, method) != (page.key, "POST" if page.save or page.submit else "GET"))
     if stray:  # the clock must count one kind of request only
         result.note = f"{stray} other requests during the run (a defect of the load test)"
-    meter.finish(result, re.compile(r".*/muc/[^/]+/") if page.save else re.compile(re.escape(page.path)))
+    path = r".*/muc/[^/]+/" if page.save else r"/phieu/[^/]+/gui/" if page.submit else re.escape(page.path)
+    meter.finish(result, re.compile(path))
     runner.quit()
     return result
 
@@ -386,11 +419,12 @@ def report(results: list[Result], sheets: dict, started: datetime, n_workers: in
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
-    lines += ["", f"Targets (issue 9, §2), at concurrency {TARGET_AT}:", ""]
+    lines += ["", f"Targets (issue 9 §2; the survey: issue 10 §5), at concurrency {TARGET_AT}:", ""]
     checks = [("bare-auth", 25.0, "logged-in bare view ≥ 25 %")]
     checks += [("sheet", 5.0, "score sheet ≥ 5 %"), ("save", 5.0, "one score save ≥ 5 %")]
-    special = {"bare-anon", "bare-auth", "sheet", "save"}
+    special = {"bare-anon", "bare-auth", "sheet", "save", "survey-form", "survey-submit"}
     checks += [(p.key, 5.0, f"{p.label} ≥ 5 %") for p in PAGES if p.key not in special]
+    checks += [("survey-submit", 7.0, "survey submissions ≥ 7 % (issue 10 §5)")]
     for key, threshold, text in checks:
         r = at8(key)
         if r is None:
@@ -400,6 +434,10 @@ def report(results: list[Result], sheets: dict, started: datetime, n_workers: in
         ok = value >= threshold and r.errors == 0
         extra = f", {r.errors} errors" if r.errors else ""
         lines.append(f"- {text}: {value:.1f} %{extra} — {verdict(ok)}")
+        if key == "survey-submit":
+            lines.append(f"- survey submissions ≥ 200/s: {r.rps:.0f}/s — {verdict(r.rps >= 200 and r.errors == 0)}")
+            lines.append(f"- survey submission p95 < 300 ms: {r.p95:.0f} ms (server {r.server_p95:.0f} ms) — "
+                         f"{verdict(0 < r.p95 < 300)}")
         if key == "sheet":
             lines.append(f"- score sheet server p95 < 60 ms: {r.server_p95:.0f} ms (client p95 {r.p95:.0f} ms) — "
                          f"{verdict(0 < r.server_p95 < 60)}")
@@ -420,6 +458,9 @@ def main() -> int:
         sheets = probe_sheets(host)
         for page in PAGES:
             if ONLY and page.key not in ONLY | {"bare-anon"}:
+                continue
+            if page.key.startswith("survey") and not FORM_LINK:
+                print("  no survey links (var/loadtest-survey.txt): the questionnaire is not measured")
                 continue
             if page.save and not any(sheets.values()):
                 print("  no editable sheet: saves not measured")

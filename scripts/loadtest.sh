@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/python manage.py demo_setup >/dev/null
 mkdir -p var
 .venv/bin/python manage.py shell -v 0 -c "$(cat scripts/loadtest_officers.py)" > var/loadtest-officers.txt
+.venv/bin/python manage.py shell -v 0 -c "$(cat scripts/loadtest_survey.py)" > var/loadtest-survey.txt
 exec .venv/bin/python scripts/loadtest.py
