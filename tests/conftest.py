@@ -103,3 +103,16 @@ def fill(persona):
                                           actor=officer, version=None, at=at)
         return assessment
     return do
+
+
+@pytest.fixture
+def unanswered(world):
+    """The world's demo survey, still open, without the demo's answers, links and paper forms: for tests
+    that count what they create themselves."""
+    from parindex.survey.models import Invitation, PaperForm, Response, Survey
+
+    survey = Survey.objects.get(period=world)
+    Response.objects.filter(survey=survey).delete()
+    Invitation.objects.filter(survey=survey).delete()
+    PaperForm.objects.filter(survey=survey).delete()
+    return survey

@@ -549,6 +549,7 @@ def can_monitor_survey(user) -> bool:
 
 def can_manage_survey_invitations(user) -> bool:
     """Create, list, export and print the survey's links: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
 
 
 # -- survey: close (results, resolutions, closing, the processing report) -----------------------------------

@@ -38,9 +38,9 @@ def type_form(page, base, serial, group, first_key):
     expect(page.locator(".messages, .msg").first).to_be_visible()
 
 
-def test_double_entry_with_a_mismatch_settled_then_an_import_and_the_rates(live_server, page, world, persona,
-                                                                           tmp_path, screenshot):
-    survey = world.survey
+def test_double_entry_with_a_mismatch_settled_then_an_import_and_the_rates(live_server, page, world, unanswered,
+                                                                           persona, tmp_path, screenshot):
+    survey = unanswered
     design = design_of(survey)
     group = next(g for g in design.groups if "paper" in g.modes)
     unit = PeriodUnit.objects.filter(period=world, kind=group.evaluates).order_by("code").first()

@@ -27,9 +27,9 @@ def choose_all(page, nth):
         fieldset.locator("label.option").nth(nth).click()
 
 
-def test_a_respondent_answers_on_a_phone_and_resumes_later(live_server, browser, world, persona, unit_of,
+def test_a_respondent_answers_on_a_phone_and_resumes_later(live_server, browser, unanswered, persona, unit_of,
                                                           screenshot):
-    survey = services.survey_of(world)
+    survey = unanswered
     design = services.design_of(survey)
     token = collect.create_invitations(survey, "hdnd-so", unit_of("SYT"), 1, actor=persona("snv.dieuphoi"),
                                        design=design)[0].token

@@ -232,7 +232,6 @@ def test_bad_answers_are_refused_with_every_reason_and_nothing_saved(links, answ
     assert (invitation.completed_on, invitation.draft, invitation.draft_version) == (None, {"C1": "2"}, 1)
 
 
-CHILD_DB = os.environ.get("PARINDEX_CONCURRENCY_DB")
 
 
 def test_two_tabs_submitting_at_once_in_a_child_run(tmp_path):
@@ -243,39 +242,12 @@ def test_two_tabs_submitting_at_once_in_a_child_run(tmp_path):
     name = str(tmp_path / "two-tabs.sqlite3") if sqlite else "test_parindex_survey_two_tabs"
     env = {**os.environ, "PARINDEX_CONCURRENCY_DB": name, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--create-db", __file__,
-         "-k", "test_tabs_submitting_at_once_store_one_response"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--create-db",
+         os.path.join(os.path.dirname(__file__), "concurrent_submit_cases.py")],
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))), env=env, capture_output=True, text=True,
         timeout=900)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
-
-
-@pytest.mark.skipif(not CHILD_DB, reason="run by test_two_tabs_submitting_at_once_in_a_child_run")
-@pytest.mark.django_db(transaction=True)
-def test_tabs_submitting_at_once_store_one_response(transactional_db, world, persona, unit_of):
-    from tests.security.concurrent_cases import run_threads
-
-    survey = survey_on_the_test_design(world)
-    [link] = collect.create_invitations(survey, "hdnd", unit_of("SYT"), 1, actor=persona("snv.dieuphoi"),
-                                        design=DESIGN)
-
-    def tab(option):
-        def work():
-            try:
-                return [("sent", submit(link.token, {"C1": option, "C2": option}))]
-            except Conflict:
-                return [("busy", None)]
-            except DomainError as exc:
-                return [("refused", exc.message)]
-        return work
-
-    outcomes = run_threads([tab(option) for option in ("1", "2", "3", "4")])
-    assert len(outcomes) == 4
-    assert sorted(kind for kind, _ in outcomes).count("sent") == 1
-    assert all(message.startswith("Phiếu này đã được gửi ngày") for kind, message in outcomes if kind == "refused")
-    assert Response.objects.count() == 1 and Answer.objects.count() == 2
-    assert Invitation.objects.get().completed_on is not None
 
 
 def test_a_draft_with_an_unknown_question_is_refused(links):

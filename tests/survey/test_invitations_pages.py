@@ -18,8 +18,8 @@ GROUP = "hdnd-so"
 
 
 @pytest.fixture
-def survey(world):
-    return services.survey_of(world)
+def survey(unanswered):
+    return unanswered
 
 
 @pytest.fixture

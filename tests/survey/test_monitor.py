@@ -16,9 +16,9 @@ DAY = "15/11/2026"
 
 
 @pytest.fixture
-def survey(world):
-    """The demo survey (the shipped design, open)."""
-    return world.survey
+def survey(unanswered):
+    """The demo survey (the shipped design, open), without the demo's answers."""
+    return unanswered
 
 
 @pytest.fixture
