@@ -201,12 +201,17 @@ def create_invitations(survey: Survey, group_code: str, unit: PeriodUnit, count:
     return created
 
 
+def _invitations():
+    """Invitations with their survey, unit and period, without the design's YAML text (``design_of`` reads
+    it only when this process has not parsed that design yet)."""
+    return Invitation.objects.select_related("survey__period", "unit__period").defer("survey__design_text")
+
+
 def invitation_for(token: str) -> Invitation:
     """The invitation of a link, read only (the questionnaire's GET page); ``bad_link`` if none."""
     if not isinstance(token, str) or not TOKEN_SHAPE.match(token):
         raise bad_link()
-    invitation = (Invitation.objects.select_related("survey__period", "unit__period")
-                  .filter(token=token).first())
+    invitation = _invitations().filter(token=token).first()
     if invitation is None:
         raise bad_link()
     return invitation
@@ -216,7 +221,7 @@ def _lock_invitation(token: str) -> Invitation:
     if not isinstance(token, str) or not TOKEN_SHAPE.match(token):
         raise bad_link()
     try:
-        return locks.lock_one(Invitation.objects.select_related("survey__period", "unit__period"), token=token)
+        return locks.lock_one(_invitations(), token=token)
     except Invitation.DoesNotExist:
         raise bad_link() from None
 

@@ -23,7 +23,7 @@ from parindex.audit.services import record
 from parindex.core import locks
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.periods.models import Period
-from parindex.rulebook.bounded import bounded_cache
+from parindex.rulebook.bounded import ByteBoundedCache
 from parindex.rulebook.model import CriteriaSet
 from parindex.units.models import PeriodUnit, UnitKind
 
@@ -45,36 +45,44 @@ PARSED_BYTES_PER_SOURCE_BYTE = 8
 
 # -- reading -------------------------------------------------------------------------------------------
 
-def _sets_key(period: Period) -> tuple[tuple[str, str, str, str], ...]:
-    return tuple((pcs.unit_kind, pcs.set_id, pcs.sha256, pcs.source)
-                 for pcs in period.criteria_sets.filter(unit_kind__in=EVALUATED_KINDS).order_by("unit_kind"))
+def _sets_key(period: Period) -> tuple[tuple[str, str, str], ...]:
+    """(kind, set id, SHA-256) of the period's department and district sets: what a parsed design depends on,
+    read without the sets' YAML texts (60-100 kB each; read only when a set is not parsed yet)."""
+    return tuple(period.criteria_sets.filter(unit_kind__in=EVALUATED_KINDS).order_by("unit_kind")
+                 .values_list("unit_kind", "set_id", "sha256"))
 
 
-def _sets_of(sets_key) -> dict[str, CriteriaSet]:
+def _sets_of(period: Period, sets_key) -> dict[str, CriteriaSet]:
     from parindex.criteria.models import parse_stored
 
-    return {kind: parse_stored(sha, f"{set_id}.yaml", lambda source=source: source)
-            for kind, set_id, sha, source in sets_key}
+    def source_of(kind: str):
+        return lambda: period.criteria_sets.filter(unit_kind=kind).values_list("source", flat=True).get()
+
+    return {kind: parse_stored(sha, f"{set_id}.yaml", source_of(kind)) for kind, set_id, sha in sets_key}
 
 
-def _entry_size(args: tuple, value) -> int:
-    sha, text, sets_key = args
-    return sys.getsizeof(sha) + sys.getsizeof(text) + PARSED_BYTES_PER_SOURCE_BYTE * len(text.encode())
-
-
-@bounded_cache(DESIGN_CACHE_BYTES, _entry_size)
-def _parse_design(sha: str, text: str, sets_key) -> SurveyDesign:
-    return loads(text, "thiet-ke.yaml", sets=_sets_of(sets_key))
+_DESIGNS = ByteBoundedCache(DESIGN_CACHE_BYTES)  # by bytes, not by count (docs/security.md, "Memory")
 
 
 def design_of(survey: Survey) -> SurveyDesign:
-    """The stored design, parsed once per text (and per the period's criteria sets)."""
-    return _parse_design(survey.design_sha256, survey.design_text, _sets_key(survey.period))
+    """The stored design, parsed once per text (its SHA-256) and per the period's criteria sets.
+
+    The YAML text is read only when this process has not parsed it yet: the respondent's pages and
+    submissions load the survey with ``defer("design_text")`` (``WITHOUT_TEXT``)."""
+    sets_key = _sets_key(survey.period)
+    key = (survey.design_sha256, sets_key)
+    found, value = _DESIGNS.get(key)
+    if found:
+        return value
+    text = survey.design_text
+    value = loads(text, "thiet-ke.yaml", sets=_sets_of(survey.period, sets_key))
+    _DESIGNS.put(key, value, sys.getsizeof(text) + PARSED_BYTES_PER_SOURCE_BYTE * len(text.encode()))
+    return value
 
 
 def survey_items(period: Period) -> dict[str, list]:
     """kind → the survey sub-criteria (rulebook ``Item``s, in set order) of the period's criteria sets."""
-    sets = _sets_of(_sets_key(period))
+    sets = _sets_of(period, _sets_key(period))
     return {kind: [i for i in cset.items if i.is_survey] for kind, cset in sets.items()}
 
 
@@ -126,7 +134,7 @@ def check_design(period: Period, text: str) -> SurveyDesign:
         raise DomainError(_("Tệp thiết kế quá lớn (%(size)s kB, tối đa %(max)s kB)")
                           % {"size": len(raw) // 1024, "max": MAX_DESIGN_BYTES // 1024})
     try:
-        design = loads(raw, "thiet-ke.yaml", sets=_sets_of(_sets_key(period)))
+        design = loads(raw, "thiet-ke.yaml", sets=_sets_of(period, _sets_key(period)))
     except SurveyDesignError as exc:
         lines = problem_lines(exc.problems)
         raise DomainError(_("Thiết kế điều tra có %(n)s lỗi, chưa lưu gì") % {"n": len(lines)},

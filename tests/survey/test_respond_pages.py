@@ -8,7 +8,9 @@ Vietnamese page and leaves the draft and the responses as they were.
 from datetime import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parindex.core import clock
@@ -133,6 +135,20 @@ def test_unknown_or_tampered_link_one_page_404(client, token, bad):
         response = client.get(url(name, bad, *args))
         assert response.status_code == 404
         assert "không đúng hoặc không còn dùng được" in response.content.decode()
+
+
+def test_a_submission_reads_neither_the_design_text_nor_the_criteria_texts_once_parsed(client, token, design):
+    """Speed (issue 10 §5): the design (37 kB of YAML) and the period's criteria sets (60-100 kB each) are
+    parsed once per process and cached by hash; a respondent's pages and submission then leave the texts
+    out of their queries."""
+    answer_all(client, token, design)
+    with CaptureQueriesContext(connection) as queries:
+        sent = client.post(url("review", token), {"confirmed": "1"})
+    assert sent.status_code == 302 and Invitation.objects.get(token=token).completed_on is not None
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "design_text" not in read
+    assert '"periods_periodcriteriaset"."source"' not in read
+    assert len(queries.captured_queries) <= 20
 
 
 def test_tampered_link_on_post_saves_nothing(client, token, design):
