@@ -113,10 +113,8 @@ class Screen:
         return self.context(parts=parts, missing=missing, number=len(self.sections) + 1, percent=100, **extra)
 
 
-def _open(request, token: str, *, sending: bool = False):
-    """(screen, None) for a link that may be answered now, else (None, the page to answer with).
-
-    ``sending``: a «Gửi phiếu» on a link already used (another tab sent it first) answers 409."""
+def _open(request, token: str):
+    """(screen, None) for a link that may be answered now, else (None, the page to answer with)."""
     try:
         invitation = collect.invitation_for(token)
         screen = Screen(invitation)
@@ -124,7 +122,7 @@ def _open(request, token: str, *, sending: bool = False):
         return None, _bad_link(request)
     if invitation.completed_on is not None:
         return None, _page(request, "done.html", screen.context(message=collect.already_sent(invitation).message,
-                                                                again=sending), status=409 if sending else 200)
+                                                                again=False))
     closed = _closed_message(invitation)
     if closed:
         return None, _page(request, "closed.html", {"title": _("Phiếu khảo sát chưa mở hoặc đã đóng"),
@@ -192,21 +190,30 @@ def section(request, token: str, number: int):
 @require_http_methods(["GET", "POST"])
 def review(request, token: str):
     """The answers once more, then «Gửi phiếu» (the confirmation: a sent questionnaire cannot be changed)."""
-    sending = request.method == "POST" and bool(request.POST.get("confirmed"))
-    screen, answer = _open(request, token, sending=sending)
+    if request.method == "POST" and request.POST.get("confirmed"):
+        return _send(request, token)
+    screen, answer = _open(request, token)
     if answer:
         return answer
-    if not sending:
-        return _page(request, "review.html", screen.review())
+    return _page(request, "review.html", screen.review())
+
+
+def _send(request, token: str):
+    """«Gửi phiếu». The submission checks the link, the window and the answers itself, reading each once;
+    the page explaining a refusal (sent already, closed, answers missing) is built only when it refuses."""
     try:
         collect.submit(token, {}, design_of=services.design_of)
     except NotAllowed:
         return _bad_link(request)
     except DomainError as exc:
-        fresh = collect.invitation_for(token)
-        if fresh.completed_on is not None:     # another tab sent it first
+        try:
+            fresh = collect.invitation_for(token)
+            screen = Screen(fresh)
+        except NotAllowed:
+            return _bad_link(request)
+        if fresh.completed_on is not None:     # another tab sent it first, or the link was used
             return _page(request, "done.html", screen.context(message=exc.message, again=True), status=409)
         if _closed_message(fresh):
             return _open(request, token)[1]
-        return _page(request, "review.html", Screen(fresh).review(errors=exc.errors), status=400)
+        return _page(request, "review.html", screen.review(errors=exc.errors), status=400)
     return redirect("respond:welcome", token=token)

@@ -148,7 +148,7 @@ def test_a_submission_reads_neither_the_design_text_nor_the_criteria_texts_once_
     read = " ".join(q["sql"] for q in queries.captured_queries)
     assert "design_text" not in read
     assert '"periods_periodcriteriaset"."source"' not in read
-    assert len(queries.captured_queries) <= 20
+    assert len(queries.captured_queries) <= 12
 
 
 def test_tampered_link_on_post_saves_nothing(client, token, design):
