@@ -3,6 +3,7 @@
 from .engine import (
     CLASSES_1679,
     InputError,
+    PublishedCommune,
     ScoreError,
     UnitInput,
     UnitResult,
@@ -17,6 +18,6 @@ from .model import CriteriaSet, Criterion, Field, Item, Rubric
 
 __all__ = [
     "CLASSES_1679", "CriteriaSet", "CriteriaSetError", "Criterion", "Field", "InputError", "Item",
-    "Problem", "Rubric", "ScoreError", "UnitInput", "UnitResult", "classify", "competition_ranks",
+    "Problem", "PublishedCommune", "Rubric", "ScoreError", "UnitInput", "UnitResult", "classify", "competition_ranks",
     "district_class", "evaluate", "load", "loads", "score_unit",
 ]

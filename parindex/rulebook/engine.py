@@ -166,6 +166,13 @@ def class_rank(code: str, classes: tuple[GradeClass, ...] = CLASSES_1679) -> int
     return [c.code for c in classes].index(code)
 
 
+def communes_reaching(class_by_score: str, commune_classes: list[str],
+                      classes: tuple[GradeClass, ...] = CLASSES_1679) -> int:
+    """IV.1.2: how many of the communes reach the district's class or above."""
+    level = class_rank(class_by_score, classes)
+    return sum(1 for c in commune_classes if class_rank(c, classes) <= level)
+
+
 def district_class(
     class_by_score: str,
     commune_classes: list[str],
@@ -176,7 +183,7 @@ def district_class(
     Returns the class and the reason for a drop (``None`` when kept).
     """
     level = class_rank(class_by_score, classes)
-    reaching = sum(1 for c in commune_classes if class_rank(c, classes) <= level)
+    reaching = communes_reaching(class_by_score, commune_classes, classes)
     total = len(commune_classes)
     if 3 * reaching >= 2 * total:
         return class_by_score, None
@@ -225,6 +232,8 @@ class UnitResult:
     rank: int | None = None
     rank_group: str | None = None
     reasons: list[str] = field(default_factory=list)
+    communes_reaching: int | None = None  # IV.1.2: a classified district's communes at its class or above
+    communes_total: int | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -235,12 +244,28 @@ class InputError(ValueError):
     """Structurally invalid input to ``evaluate`` (not a score problem)."""
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedCommune:
+    """A commune as its district published it (IV.2.1): its class, or ``None`` without a final result."""
+
+    id: str
+    name: str
+    klass: str | None
+
+
 def evaluate(
     sets: Mapping[str, CriteriaSet],
     units: list[UnitInput],
     classes: tuple[GradeClass, ...] = CLASSES_1679,
+    published_communes: Mapping[str, list[PublishedCommune]] | None = None,
 ) -> list[UnitResult]:
-    """Score, classify and rank every unit. Raises ``ScoreError`` listing all invalid scores."""
+    """Score, classify and rank every unit. Raises ``ScoreError`` listing all invalid scores.
+
+    ``published_communes`` (the province's results, IV.1.2–1.4): for each district, every commune of
+    the period's unit list with the class its district published (``None``: no final published result).
+    A district given here is judged on that list, not on communes among ``units``; a district absent from
+    a given mapping has no commune result at all.
+    """
     seen: set[str] = set()
     for unit in units:
         if unit.id in seen:
@@ -278,14 +303,18 @@ def evaluate(
         else:
             result.reasons.append("Chưa có kết quả đánh giá")
 
-    communes_of: dict[str, list[UnitResult]] = {}
+    communes_of: dict[str, list[PublishedCommune]] = {}
     for result in results:
         if result.kind == "commune":
-            communes_of.setdefault(result.parent, []).append(result)
+            communes_of.setdefault(result.parent, []).append(
+                PublishedCommune(result.id, result.name, result.class_by_score))
+    if published_communes is not None:
+        communes_of = {d: list(published_communes.get(d, [])) for d in
+                       {r.id for r in results if r.kind == "district"}}
 
     for district in (r for r in results if r.kind == "district" and r.score is not None):
         communes = communes_of.get(district.id, [])
-        missing = [c for c in communes if c.score is None]
+        missing = [c for c in communes if c.klass is None]
         if not communes:  # IV.1.4: nothing shows the communes' results are complete
             district.klass = None
             district.reasons.append(
@@ -300,9 +329,10 @@ def evaluate(
                 f"còn thiếu {len(missing)}/{len(communes)}: {names}"
             )
             continue
-        klass, reason = district_class(
-            district.class_by_score, [c.class_by_score for c in communes], classes
-        )
+        commune_classes = [c.klass for c in communes]
+        klass, reason = district_class(district.class_by_score, commune_classes, classes)
+        district.communes_reaching = communes_reaching(district.class_by_score, commune_classes, classes)
+        district.communes_total = len(commune_classes)
         district.klass = klass
         if reason:
             district.reasons.append(reason)
