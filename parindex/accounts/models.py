@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
     UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
     SURVEYOR = "surveyor", _("Người nhập phiếu điều tra")
+    PROVINCE_APPROVER = "province_approver", _("Lãnh đạo UBND tỉnh (phê duyệt kết quả Chỉ số)")
 
 
 # Which roles need which scope (checked by the grant service and the model's clean()).

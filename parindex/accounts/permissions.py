@@ -34,6 +34,7 @@ class Scope:
     provincial_appraiser: bool = False
     district_teams: frozenset[int] = frozenset()     # Unit ids of districts whose team they sit on
     surveyor: bool = False
+    approver: bool = False                           # signs the province's results (UBND tỉnh)
     roles: tuple[str, ...] = field(default=())
 
     @property
@@ -64,6 +65,7 @@ def scope_of(user) -> Scope:
         provincial_appraiser=any(a.team_district_id is None for a in appraisers),
         district_teams=frozenset(a.team_district_id for a in appraisers if a.team_district_id),
         surveyor=Role.SURVEYOR in by_role,
+        approver=Role.PROVINCE_APPROVER in by_role,
         roles=tuple(sorted(by_role)),
     )
     user._parindex_scope = scope
@@ -417,6 +419,27 @@ def can_view_district_results(user, district: PeriodUnit) -> bool:
 def can_publish_communes(user, district: PeriodUnit) -> bool:
     """IV.2.1, V.2: the district's own coordinator publishes (and corrects) its communes' results."""
     return district.kind == UnitKind.DISTRICT and district.unit_id in scope_of(user).districts
+
+
+# -- the province's results (III.1.4, IV.1, V.5) -------------------------------------------------------
+# The Sở Nội vụ coordinator compiles the draft, records units not assessed, submits it and publishes once
+# approved; the approver (a leader of UBND tỉnh, or the Sở Nội vụ director signing on its behalf) approves
+# or sends back. Both read the draft; nobody else sees it before publication (403).
+
+def can_view_province_results(user) -> bool:
+    s = scope_of(user)
+    return s.province or s.approver
+
+
+def can_compile_province_results(user) -> bool:
+    """Build, submit, publish and correct the province's results: the Sở Nội vụ coordinator."""
+    return scope_of(user).province
+
+
+def can_approve_province_results(user) -> bool:
+    """Approve (decision number and date) or send back the submitted results: the approver."""
+    return scope_of(user).approver
+
 
 # -- roles and periods (people and roles in the site: accounts/views.py) -----------------------------
 

@@ -59,6 +59,8 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         items.append(Todo("province", _("Điều tra xã hội học: nhóm đối tượng, bảng hỏi, cỡ mẫu (mục V.1.1.c)"),
                           reverse("survey:overview", args=[year]),
                           f"{format_start(period.survey_start)} – {format_instant(period.survey_end)}"))
+    if s.province or s.approver:
+        items += _province_results(period, s)
     for district in PeriodUnit.objects.filter(period=period, unit_id__in=s.districts):
         counted = progress(PeriodUnit.objects.filter(parent=district, kind=UnitKind.COMMUNE), period, now)
         late, pending, total = counted["late"], counted["pending"], counted["total"]
@@ -104,6 +106,25 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
                           reverse("survey:overview", args=[year]),
                           f"{format_start(period.survey_start)} – {format_instant(period.survey_end)}"))
     return period, items
+
+
+def _province_results(period: Period, s) -> list[Todo]:
+    """The province's results (V.5): the coordinator compiles and publishes, the approver approves."""
+    from parindex.publication.models import ProvinceResults
+
+    url = reverse("publication:province", args=[period.year])
+    window = f"{format_start(period.publication_start)} – {format_instant(period.publication_end)}"
+    status = ProvinceResults.objects.filter(period=period).values_list("status", flat=True).first()
+    if s.province:
+        text = {ProvinceResults.Status.SUBMITTED: _("Kết quả Chỉ số của tỉnh đã trình UBND tỉnh: chờ phê duyệt"),
+                ProvinceResults.Status.APPROVED: _("UBND tỉnh đã phê duyệt kết quả Chỉ số: công bố"),
+                ProvinceResults.Status.PUBLISHED: _("Kết quả Chỉ số của tỉnh đã công bố: xem, đính chính khi cần"),
+                }.get(status, _("Tổng hợp dự thảo kết quả Chỉ số của sở, ban, ngành và cấp huyện, trình UBND tỉnh"))
+        return [Todo("province", text, url, window, urgent=status == ProvinceResults.Status.APPROVED)]
+    if status == ProvinceResults.Status.SUBMITTED:
+        return [Todo("approver", _("Phê duyệt kết quả Chỉ số CCHC năm %(y)s do Sở Nội vụ trình") % {"y": period.year},
+                     url, window, urgent=True)]
+    return [Todo("approver", _("Chưa có kết quả Chỉ số CCHC nào chờ phê duyệt"), url)]
 
 
 # -- the appraisal's next step, for the team lead and the coordinator ---------------------------------

@@ -45,6 +45,7 @@ ACCOUNTS = [
     ("chomoi.thamdinh", "Phòng Nội vụ — tổ thẩm định huyện Chợ Mới", Role.APPRAISER, None, "PNV", "gso:065",
      ["a", "d", "e"]),
     ("khaosat", "Nhập phiếu điều tra xã hội học", Role.SURVEYOR, None, "", None, []),
+    ("ubnd.lanhdao", "Phó Chủ tịch UBND tỉnh (phê duyệt kết quả Chỉ số)", Role.PROVINCE_APPROVER, None, "", None, []),
 ]
 # Created by demo_cycle (demo mode only), printed with the others.
 CYCLE_ACCOUNTS = [

@@ -3,12 +3,14 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_province
 
 app_name = "publication"
 urlpatterns = [
     path("ky/<int:year>/huyen/<str:code>/ket-qua-xa/", views.district_results, name="district"),
     path("ky/<int:year>/huyen/<str:code>/ket-qua-xa/cong-bo/", views.publish, name="publish"),
+    path("ky/<int:year>/ket-qua-tinh/", views_province.province_results, name="province"),
+    path("ky/<int:year>/ket-qua-tinh/<str:step>/", views_province.province_step, name="province_step"),
     path("cong-bo/", views.public_index, name="index"),
     path("cong-bo/<int:year>/", views.public_year, name="year"),
     path("cong-bo/<int:year>/huyen/<str:code>/", views.public_district, name="public_district"),

@@ -206,10 +206,14 @@ def closed_snapshot(period) -> Publication | None:
 
 def survey_points(unit: PeriodUnit) -> dict[str, Decimal]:
     """The unit's survey points per item from the newest closed snapshot ({} before the survey is closed)."""
-    shown = closed_snapshot(unit.period)
+    return (all_survey_points(unit.period) or {}).get(unit.code, {})
+
+
+def all_survey_points(period) -> dict[str, dict[str, Decimal]] | None:
+    """Every evaluated unit's survey points per item from the newest closed snapshot (one query), by unit code;
+    ``None`` while the survey is not closed."""
+    shown = closed_snapshot(period)
     if shown is None:
-        return {}
-    for row in shown.content.get("kinds", {}).get(unit.kind, {}).get("units", []):
-        if row["code"] == unit.code:
-            return {code: Decimal(p) for code, p in row["items"].items()}
-    return {}
+        return None
+    return {row["code"]: {code: Decimal(p) for code, p in row["items"].items()}
+            for kind in shown.content.get("kinds", {}).values() for row in kind.get("units", [])}

@@ -8,6 +8,7 @@ from parindex.accounts.services import grant_role
 from parindex.appraisal import services
 from parindex.units.models import Unit
 from tests.appraisal import conftest as appraisal_fixtures
+from tests.publication.province_world import ready  # noqa: F401 - the province's results' world
 
 submit = appraisal_fixtures.submit
 chomoi_team = appraisal_fixtures.chomoi_team

@@ -9,7 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROLES = ["anon", "admin", "snv.dieuphoi", "chomoi.noivu", "stp.canbo", "stp.giamdoc", "syt.canbo",
-         "hoamuc.canbo", "kimlu.canbo", "stc.thamdinh", "chomoi.thamdinh", "khaosat"]
+         "hoamuc.canbo", "kimlu.canbo", "stc.thamdinh", "chomoi.thamdinh", "khaosat",
+         "ubnd.lanhdao"]
 
 
 def row(default, **overrides):
@@ -121,6 +122,16 @@ MATRIX.update({
     # the confirmation page (a POST without "confirmed" shows it again); nothing is complete in the plain world
     "publication:publish": ("post", CHOMOI, "", row(403, anon=302, chomoi__noivu=200)),
     "publication:publish#get": ("get", CHOMOI, "", row(403, anon=302, chomoi__noivu=200)),
+    "publication:province": ("get", {"year": 2021}, "", row(403, anon=302, snv__dieuphoi=200, ubnd__lanhdao=200)),
+    "publication:province#unknown": ("get", {"year": 1999}, "",
+                                     row(403, anon=302, snv__dieuphoi=404, ubnd__lanhdao=404)),
+    # submit's confirmation page (blocked: nothing is finalized); approving a draft: the refusal, flashed
+    "publication:province_step": ("get", {"year": 2021, "step": "trinh"}, "",
+                                  row(403, anon=302, snv__dieuphoi=200, ubnd__lanhdao=403)),
+    "publication:province_step#approve": ("post", {"year": 2021, "step": "phe-duyet"}, "",
+                                          row(403, anon=302, ubnd__lanhdao=302)),
+    "publication:province_step#unknown": ("get", {"year": 2021, "step": "xoa"}, "",
+                                          row(403, anon=302, snv__dieuphoi=404, ubnd__lanhdao=404)),
     "publication:index": ("get", {}, "", row(200)),
     "publication:year": ("get", {"year": 2021}, "", row(200)),
     "publication:year#unknown": ("get", {"year": 1999}, "", row(404)),
