@@ -67,6 +67,7 @@ def period_detail(request, year: int):
         "criteria_sets": period.criteria_sets.all(),
         "can_manage": permissions.can_manage_periods(request.user),
         "can_view_survey": permissions.can_view_survey(request.user),
+        "can_view_province_results": permissions.can_view_province_results(request.user),
         "unit_count": period.units.assessed().count(),
     })
 

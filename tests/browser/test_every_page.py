@@ -96,6 +96,10 @@ PAGES = [
     ("/ky/2021/dieu-tra/nhap-tep/", "snv.dieuphoi", "Nhập phiếu từ tệp"),
     ("/ky/2021/dieu-tra/tien-do/", "snv.dieuphoi", "Tiến độ thu phiếu"),
     ("/ky/2021/dieu-tra/tien-do/?loai=district", "khaosat", "Tiến độ thu phiếu"),
+    # issue 11 §1–2: the province's results (the draft, blocked: nothing is finalized in the world)
+    ("/ky/2021/ket-qua-tinh/", "snv.dieuphoi", "Kết quả Chỉ số CCHC năm 2021 của sở, ban, ngành"),
+    ("/ky/2021/ket-qua-tinh/", "ubnd.lanhdao", "Kết quả Chỉ số CCHC năm 2021 của sở, ban, ngành"),
+    ("/ky/2021/ket-qua-tinh/trinh/", "snv.dieuphoi", "Trình UBND tỉnh kết quả Chỉ số CCHC năm 2021"),
 ]
 
 # Visible form fields with no accessible name: their opening tags (at most 160 characters each).
