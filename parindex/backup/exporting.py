@@ -34,6 +34,7 @@ from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError
 from parindex.criteria.models import CriteriaSetRecord
 from parindex.periods.models import Extension, Period
+from parindex.publication.models import NotAssessed, ProvinceResults
 from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import Unit
 
@@ -76,6 +77,8 @@ def _querysets(period: Period) -> dict[str, object]:
         "explanation_evidence": ExplanationEvidence.objects.filter(
             item__appraisal__assessment__period_unit__period=period),
         "publications": period.publications.all(),
+        "province_results": ProvinceResults.objects.filter(period=period),
+        "not_assessed": NotAssessed.objects.filter(period_unit__period=period),
         "surveys": Survey.objects.filter(period=period),
         "survey_invitations": Invitation.objects.filter(survey__period=period),
         "survey_responses": Response.objects.filter(survey__period=period),

@@ -39,13 +39,14 @@ from parindex.units.models import Unit
 from .tables import (
     FILES_DIR,
     FORMAT,
-    FORMAT_VERSION,
     MANIFEST,
+    READABLE_VERSIONS,
     TABLES,
     Table,
     concrete_fields,
     from_json,
     object_type_of,
+    tables_of,
 )
 
 BATCH = 1000
@@ -79,12 +80,13 @@ def read_manifest(directory: Path) -> dict:
         raise ImportRefused(_("%(manifest)s không phải của một bản xuất kỳ đánh giá parindex (format ≠ «%(format)s»)")
                             % {"manifest": MANIFEST, "format": FORMAT})
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ImportRefused(_("Phiên bản định dạng «%(version)s» không được hỗ trợ; bản này chỉ nạp phiên bản "
-                              "%(supported)s") % {"version": version, "supported": FORMAT_VERSION})
+                              "%(supported)s") % {"version": version,
+                                                  "supported": ", ".join(str(v) for v in READABLE_VERSIONS)})
     if not isinstance(manifest.get("year"), int):
         raise ImportRefused(_("%(manifest)s không ghi năm của kỳ đánh giá") % {"manifest": MANIFEST})
-    expected = {f"{t.name}.jsonl" for t in TABLES}
+    expected = {f"{t.name}.jsonl" for t in tables_of(version)}
     data_files = manifest.get("data_files")
     if not isinstance(data_files, dict) or set(data_files) != expected:
         raise ImportRefused(_("%(manifest)s phải liệt kê đúng các tệp dữ liệu: %(files)s")
@@ -120,6 +122,8 @@ def verify_files(directory: Path, manifest: dict) -> None:
 def _rows(directory: Path, table: Table, manifest: dict) -> Iterator[dict]:
     """The file's rows, hashed again while read: a file changed after the check fails the import."""
     name = f"{table.name}.jsonl"
+    if name not in manifest["data_files"]:
+        return  # a table added after the export's format version (tables.SINCE_VERSION): no rows
     sha = hashlib.sha256()
     count = 0
     with open(directory / name, "rb") as f:

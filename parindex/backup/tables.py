@@ -27,12 +27,15 @@ from parindex.assessments.models import Assessment, Evidence, ItemEvidence, Item
 from parindex.audit.models import AuditEntry
 from parindex.criteria.models import CriteriaSetRecord
 from parindex.periods.models import Extension, Period, PeriodCriteriaSet
-from parindex.publication.models import Publication
+from parindex.publication.models import NotAssessed, ProvinceResults, Publication
 from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import PeriodUnit, Unit
 
 FORMAT = "parindex.period-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Earlier versions still imported: version 1 (before the province's results) lacks the tables of
+# ``SINCE_VERSION``, which are then empty.
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
 
@@ -78,6 +81,8 @@ TABLES: list[Table] = [
     Table("item_appraisals", ItemAppraisal, _pair("appraisal", "item_code")),
     Table("explanation_evidence", ExplanationEvidence, None),
     Table("publications", Publication, _pair("scope", "version")),
+    Table("province_results", ProvinceResults, lambda r: r["period"]),
+    Table("not_assessed", NotAssessed, lambda r: r["period_unit"]),
     Table("surveys", Survey, lambda r: r["period"]),
     Table("survey_invitations", Invitation, lambda r: r["token"]),
     Table("survey_responses", Response, None, positional=True),
@@ -88,6 +93,13 @@ TABLES: list[Table] = [
     Table("audit_entries", AuditEntry, None),
 ]
 BY_MODEL = {t.model: t for t in TABLES}
+# The format version that added each later table (absent from earlier exports).
+SINCE_VERSION = {"province_results": 2, "not_assessed": 2}
+
+
+def tables_of(version: int) -> list[Table]:
+    """The tables an export of this format version holds."""
+    return [t for t in TABLES if SINCE_VERSION.get(t.name, 1) <= version]
 
 # Tables of the database a period's export leaves out on purpose, each with its reason.
 NOT_EXPORTED = {

@@ -27,7 +27,7 @@ from parindex.backup.tables import FILES_DIR, MANIFEST, NOT_EXPORTED, TABLES
 from parindex.core import clock, demo
 from parindex.criteria.services import load_criteria_files
 from parindex.periods.models import Period
-from parindex.publication.models import Publication
+from parindex.publication.models import NotAssessed, ProvinceResults, Publication
 from parindex.publication.services import commune_results
 
 from ..conftest import NOW
@@ -69,6 +69,8 @@ def picture() -> dict:
         "accounts": sorted(get_user_model().objects.values_list(
             "username", "first_name", "email", "password", "is_active", "is_superuser")),
         "states": sorted(period.units.values_list("code", "state", "parent__code", "unit__key")),
+        "province": (list(ProvinceResults.objects.values_list("period__year", "status", "content", "comment")),
+                     list(NotAssessed.objects.values_list("period_unit__code", "reason", "recorded_by__username"))),
     }
 
 
@@ -116,6 +118,8 @@ def _rows_the_demo_lacks() -> None:
     ExplanationEvidence.objects.create(item=row, evidence=evidence, location="Trang 2",
                                        added_by=user(username=f"xa{row.appraisal.assessment.period_unit.code}.canbo"))
     _survey_rows(period, user)
+    from parindex.publication import province
+    province.record_not_assessed(period, "SYT", "Sáp nhập trong năm", actor=user(username="snv.dieuphoi"))
 
 
 def _survey_rows(period, user) -> None:
@@ -243,6 +247,23 @@ def test_refused_when_an_evidence_file_is_missing_or_extra(exported, db, media, 
     _refused(copy, media, f"Tệp files/{'0' * 64} không có trong manifest.json")
     victim.unlink()
     _refused(copy, media, f"Thiếu tệp kiểm chứng files/{victim.name}")
+
+
+def test_an_export_of_format_version_1_still_imports_without_the_province_tables(exported, db, media, tmp_path):
+    """Version 1 (before the province's results) has no province_results / not_assessed files: they import empty."""
+    from parindex.backup.tables import SINCE_VERSION
+
+    copy = _copy(exported[0], tmp_path)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["format_version"] = 1
+    for name in SINCE_VERSION:
+        (copy / f"{name}.jsonl").unlink()
+        del manifest["data_files"][f"{name}.jsonl"]
+        manifest["counts"].pop(name, None)
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    import_period(copy)
+    assert Period.objects.filter(year=YEAR).exists() and Publication.objects.exists()
+    assert not ProvinceResults.objects.exists() and not NotAssessed.objects.exists()
 
 
 def test_refused_for_an_unknown_format_version(exported, db, media, tmp_path):

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.publication.province_world import ready  # noqa: F401 - the province's results' world
+
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still
 # synchronous, so Django's async-safety guard must be told so.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

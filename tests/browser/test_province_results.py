@@ -10,7 +10,7 @@ from parindex.periods.models import Period
 from parindex.publication import province
 from parindex.publication.models import Publication
 from tests.browser.test_every_page import sign_in, watch_errors
-from tests.publication.province_world import AFTER_START, ready  # noqa: F401 - the fixture
+from tests.publication.province_world import AFTER_START
 
 PAGE = "/ky/2021/ket-qua-tinh/"
 PHONE = {"width": 390, "height": 844}
