@@ -30,6 +30,16 @@ def frozen_clock():
 
 
 @pytest.fixture(autouse=True)
+def fresh_drafts():
+    """The province's draft is remembered per process by a fingerprint of its inputs; a rolled-back test
+    database reuses ids under a frozen clock, so each test starts without remembered drafts."""
+    from parindex.publication import province
+    province.forget_drafts()
+    yield
+    province.forget_drafts()
+
+
+@pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     """Uploaded evidence goes to a temporary folder, never to the repository's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.accounts import permissions
+from parindex.board.paging import paginate
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant, format_start
 
@@ -66,7 +67,7 @@ def province_results(request, year: int):
     period = _period(request, year)
     current = province.state_of(period)
     live = current is None or current.status == ProvinceResults.Status.DRAFT
-    content = province.province_results(period) if live else current.content
+    content = province.draft(period) if live else current.content
     history = list(Publication.objects.filter(period=period, scope=province.SCOPE).select_related("published_by")
                    .order_by("-version"))
     not_assessed = list(NotAssessed.objects.filter(period_unit__period=period).select_related("period_unit",
@@ -74,13 +75,33 @@ def province_results(request, year: int):
     return render(request, "publication/province_results.html", {
         "period": period, "current": current, "status": current.status if current else ProvinceResults.Status.DRAFT,
         "status_label": current.get_status_display() if current else ProvinceResults.Status.DRAFT.label,
-        "live": live, "content": content, "groups": content["groups"], "history": history,
+        "live": live, "content": content, "history": history, **_shown_group(request, content),
+        "blocking": content["blocking"][:BLOCKING_NAMED],
+        "blocking_more": max(len(content["blocking"]) - BLOCKING_NAMED, 0),
         "not_assessed": not_assessed, "next_step": _next_step(request.user, current, content),
         "compiler": permissions.can_compile_province_results(request.user),
         "approver": permissions.can_approve_province_results(request.user),
         "approve_form": ApproveForm(), "Status": ProvinceResults.Status,
         "window": f"{format_start(period.publication_start)} – {format_instant(period.publication_end)}",
     })
+
+
+BLOCKING_NAMED = 100   # the units that block are named up to this many, the others counted
+GROUP_PARAM = "nhom"
+
+
+def _shown_group(request, content: dict) -> dict:
+    """One group at a time (``?nhom=district``), its rows paginated, each row's field points in column order."""
+    groups = content["groups"]
+    kind = request.GET.get(GROUP_PARAM)
+    if kind not in groups:
+        kind = next(iter(groups))
+    group = groups[kind]
+    codes = [f["code"] for f in group["fields"]]
+    page = paginate(request, group["units"])
+    rows = [{**u, "cells": [u["fields"].get(c) for c in codes]} for u in page.object_list]
+    tabs = [{"kind": k, "label": g["label"], "count": len(g["units"]), "current": k == kind} for k, g in groups.items()]
+    return {"kind": kind, "group": group, "rows": rows, "page": page, "tabs": tabs, "group_param": GROUP_PARAM}
 
 
 def _confirm(request, year: int, step: str, *, title: str, lead: str, summary, warnings=(), button: str,
@@ -115,7 +136,7 @@ def province_step(request, year: int, step: str):
             province.submit(period, actor=request.user, request=request)
             messages.success(request, _("Đã trình UBND tỉnh kết quả Chỉ số CCHC năm %(y)s") % {"y": year})
             return redirect(back)
-        content = province.province_results(period)
+        content = province.draft(period)
         return _confirm(request, year, step, title=_("Trình UBND tỉnh kết quả Chỉ số CCHC năm %(y)s") % {"y": year},
                         lead=_("Kết quả hiện tại được đóng băng để lãnh đạo UBND tỉnh phê duyệt; muốn sửa phải chờ "
                                "trả lại."), summary=_summary(content),

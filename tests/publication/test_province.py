@@ -19,6 +19,7 @@ from parindex.appraisal.models import Appraisal, Stage
 from parindex.audit.models import AuditEntry
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.publication import province
+from parindex.publication import services as publication
 from parindex.publication.models import NotAssessed, ProvinceResults, Publication
 from parindex.units.models import PeriodUnit
 from parindex.units.states import WorkState
@@ -227,3 +228,24 @@ def test_the_submitted_content_is_frozen_while_the_data_changes(ready, world, pe
     Appraisal.objects.filter(assessment__period_unit__code="STP").update(stage=Stage.FINAL)
     assert _row(province.state_of(world).content, "STP")["index"] == "100.00"
     assert [b["code"] for b in province.province_results(world)["blocking"]] == ["STP"]
+
+
+def test_the_draft_is_computed_again_whenever_an_input_changes(ready, world, persona, django_assert_max_num_queries):
+    from .province_world import _finalize
+    ready(skip=("SYT",))
+    first = province.draft(world)
+    assert [b["code"] for b in first["blocking"]] == ["SYT"]
+    with django_assert_max_num_queries(5):     # unchanged inputs: the fingerprint's aggregates only
+        assert province.draft(world) is first
+    _finalize(PeriodUnit.objects.get(period=world, code="SYT"), set_of(world, "department"), {})
+    second = province.draft(world)
+    assert second["blocking"] == [] and _row(second, "SYT")["index"] == "100.00"
+    province.record_not_assessed(world, "SGTVT", "Không đánh giá", actor=persona("snv.dieuphoi"))
+    assert _row(province.draft(world), "SGTVT")["not_assessed"] == "Không đánh giá"
+    publication_count = Publication.objects.count()
+    ngan_son = PeriodUnit.objects.get(period=world, code="062")
+    rows = [{"code": c.code, "name": c.name, "total": "95", "class": "xuat_sac"}
+            for c in ngan_son.children.exclude(code="01936")]
+    publication.publish(world, "district:062", {"units": rows}, actor=persona("snv.dieuphoi"), reason="Đính chính")
+    assert Publication.objects.count() == publication_count + 1
+    assert _row(province.draft(world), "062")["class"] is None     # Ngân Sơn's newest publication lacks a commune
