@@ -77,5 +77,6 @@ if __name__ == "__main__":
     import sys
 
     # each page benchmark builds its own throwaway database, so each runs in its own process
-    for module in ("benchmarks.web", "benchmarks.appraisal_web", "benchmarks.list_pages", "benchmarks.province_results"):
+    for module in ("benchmarks.web", "benchmarks.appraisal_web", "benchmarks.list_pages",
+                   "benchmarks.province_results"):
         subprocess.run([sys.executable, "-m", module], check=True)
