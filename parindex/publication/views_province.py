@@ -17,11 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parindex.accounts import permissions
 from parindex.board.paging import paginate
+from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant, format_start
 
@@ -35,11 +37,20 @@ def _period(request, year: int) -> Period:
     return get_object_or_404(Period, year=year)
 
 
+def _limits(what):
+    """The field's refusals in words (translated when shown, not when the module is imported)."""
+    return {"required": format_lazy(gettext_lazy("Hãy ghi {what}"), what=what),
+            "max_length": format_lazy(gettext_lazy("{what} dài %(show_value)d ký tự, tối đa %(limit_value)d ký tự"),
+                                      what=what)}
+
+
 class ApproveForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Số quyết định"), max_length=province.DECISION_NUMBER_MAX,
-                             widget=forms.TextInput(attrs={"placeholder": "123/QĐ-UBND"}))
+                             widget=forms.TextInput(attrs={"placeholder": "123/QĐ-UBND"}),
+                             error_messages=_limits(gettext_lazy("Số quyết định")))
     decision_date = forms.CharField(label=gettext_lazy("Ngày quyết định (ngày/tháng/năm)"), max_length=10,
-                                    widget=forms.TextInput(attrs={"placeholder": "15/02/2022", "inputmode": "numeric"}))
+                                    widget=forms.TextInput(attrs={"placeholder": "15/02/2022", "inputmode": "numeric"}),
+                                    error_messages=_limits(gettext_lazy("Ngày quyết định")))
 
 
 def _next_step(user, current: ProvinceResults | None, content: dict) -> str:
@@ -123,7 +134,17 @@ STEPS = ("khong-danh-gia", "bo-khong-danh-gia", "trinh", "tra-lai", "phe-duyet",
 
 @login_required
 def province_step(request, year: int, step: str):
-    """GET: the confirmation page of submit, publish, correct; POST: the step."""
+    """GET: the confirmation page of submit, publish, correct; POST: the step. A refusal goes back to the
+    results page with its message (DomainErrorMiddleware), whatever page the request came from."""
+    try:
+        return _step(request, year, step)
+    except DomainError as exc:
+        if not isinstance(exc, NotAllowed) and not exc.back:
+            exc.back = reverse("publication:province", args=[year])
+        raise
+
+
+def _step(request, year: int, step: str):
     period = _period(request, year)
     if step not in STEPS:
         raise Http404("Không có bước này")

@@ -97,3 +97,47 @@ def test_the_approver_cannot_compile_and_the_coordinator_cannot_approve(login, r
     assert coordinator.post(step("phe-duyet"), {"number": "1", "decision_date": "15/02/2022"}).status_code == 403
     assert province.state_of(world).status == ProvinceResults.Status.SUBMITTED
     assert not NotAssessed.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("khong-danh-gia", {"code": "X" * 10_000, "reason": "Lý do"}, "Không có sở, ban, ngành hoặc UBND cấp huyện mã"),
+    ("khong-danh-gia", {"code": "SYT", "reason": "x" * 1001}, "dài 1001 ký tự, tối đa 1000 ký tự"),
+    ("khong-danh-gia", {"code": "02098", "reason": "Xã"}, "Không có sở, ban, ngành hoặc UBND cấp huyện mã «02098»"),
+    ("bo-khong-danh-gia", {"code": "SYT", "reason": "Lý do"}, "không có trong danh sách đơn vị không đánh giá"),
+])
+def test_hostile_input_to_the_coordinators_steps_gets_a_message_and_changes_nothing(login, world, name, data,
+                                                                                     message):
+    response = login("snv.dieuphoi").post(step(name), data, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not NotAssessed.objects.exists() and province.state_of(world) is None
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"number": "1/QĐ", "decision_date": "99/99/9999"}, "không hợp lệ"),
+    ({"number": "1/QĐ", "decision_date": "1" * 500}, "tối đa 10 ký tự"),
+    ({"number": "N" * 500, "decision_date": "15/02/2022"}, "tối đa 50 ký tự"),
+    ({}, "Hãy ghi Số quyết định"),
+])
+def test_hostile_input_to_the_approval_gets_a_message_and_changes_nothing(login, ready, world, data, message):
+    ready()
+    login("snv.dieuphoi").post(step("trinh"), {"confirmed": "1"})
+    response = login("ubnd.lanhdao").post(step("phe-duyet"), data, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    current = province.state_of(world)
+    assert current.status == ProvinceResults.Status.SUBMITTED and current.decision_number == ""
+
+
+def test_a_second_submission_of_the_same_draft_is_a_conflict_not_an_error(login, ready, world):
+    ready()
+    coordinator = login("snv.dieuphoi")
+    coordinator.post(step("trinh"), {"confirmed": "1"})
+    again = coordinator.post(step("trinh"), {"confirmed": "1"}, follow=True)
+    assert again.status_code == 200 and "bước này không thực hiện được" in again.content.decode()
+    assert province.state_of(world).status == ProvinceResults.Status.SUBMITTED
+
+
+def test_unknown_year_or_step_is_404_for_those_who_may_see_the_page(login):
+    coordinator = login("snv.dieuphoi")
+    assert coordinator.get("/ky/1999/ket-qua-tinh/").status_code == 404
+    assert coordinator.post("/ky/1999/ket-qua-tinh/trinh/", {"confirmed": "1"}).status_code == 404
+    assert coordinator.post(step("xoa-het"), {}).status_code == 404
