@@ -83,6 +83,13 @@ def test_before_publication_the_year_page_has_no_province_tables_and_every_handc
     assert all(ws.max_row <= 3 for ws in wb.worksheets)             # titles and headings only
 
 
+def test_the_surveys_internal_snapshot_does_not_list_a_year_as_published(client, world, persona):
+    Publication.objects.create(period=world, scope="survey", published_at=timezone.now(),
+                               published_by=persona("snv.dieuphoi"), content={"year": 2021, "kinds": {}})
+    page = client.get("/cong-bo/").content.decode()
+    assert 'id="nothing-published"' in page and "Năm 2021" not in page
+
+
 @pytest.mark.parametrize("username", [None, "stp.canbo", "snv.dieuphoi", "ubnd.lanhdao"])
 def test_everybody_reads_the_published_pages(published, client, persona, username):
     if username:
