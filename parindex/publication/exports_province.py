@@ -31,12 +31,17 @@ def _dec(raw) -> Decimal | None:
     return Decimal(str(raw)) if raw is not None else None
 
 
+def day_vi(iso: str | None) -> str:
+    """"2022-02-15" → "15/02/2022" (anything else as it is)."""
+    parts = str(iso or "").split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else str(iso or "")
+
+
 def decision_line(content: dict) -> str:
     decision = content.get("decision") or {}
     if not decision.get("number"):
         return ""
-    y, m, d = decision["date"].split("-")
-    return f"(Kèm theo Quyết định số {decision['number']} ngày {d}/{m}/{y} của UBND tỉnh)"
+    return f"(Kèm theo Quyết định số {decision['number']} ngày {day_vi(decision.get('date'))} của UBND tỉnh)"
 
 
 def note(unit: dict) -> str:

@@ -107,7 +107,7 @@ def _context(period: Period, shown: Publication, versions: list[Publication], *,
     return {
         "period": period, "shown": shown, "versions": versions, "latest": latest, "is_latest": shown.pk == latest.pk,
         "content": content, "groups": _groups(period, content, links=links), "decision": decision,
-        "decision_date": _date(decision.get("date")), "bar_width": public_stats.BAR_WIDTH,
+        "decision_date": exports_province.day_vi(decision.get("date")), "bar_width": public_stats.BAR_WIDTH,
         "query": "" if shown.pk == latest.pk else f"?{VERSION_PARAM}={shown.version}",
         "version_param": VERSION_PARAM, "bands": BAND_LEGEND,
     }
@@ -115,13 +115,6 @@ def _context(period: Period, shown: Publication, versions: list[Publication], *,
 
 # The heat map's legend (public_stats.BANDS): band → the words shown.
 BAND_LEGEND = [(0, "< 50%"), (1, "50–69%"), (2, "70–79%"), (3, "80–89%"), (4, "≥ 90%")]
-
-
-def _date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"
 
 
 def province_block(request, period: Period) -> dict:
@@ -203,7 +196,8 @@ def summary(request):
     entries = newest_contents()
     years, groups = public_stats.summary(entries, tuple(GROUPS))
     labels = {kind: str(UnitKind(kind).label) for kind in GROUPS}
-    table = [(kind, labels[kind], [{"code": r.code, "name": r.name, "cells": [(y, r.years.get(y, {})) for y in years]}
+    table = [(kind, labels[kind], [{"code": r.code, "name": r.name, "last": max(r.years),   # its newest year's page
+                                    "cells": [(y, r.years.get(y, {})) for y in years]}
                                    for r in rows]) for kind, rows in groups.items() if rows]
     return render(request, "publication/summary.html", {"years": years, "groups": table})
 

@@ -278,6 +278,7 @@ def test_the_summary_has_every_published_year_per_unit_and_its_xlsx(client, publ
     row = row[:row.index("</tr>")]
     assert '<td class="num y2021 index">98,50</td>' in row and '<td class="num y2021 rank">19</td>' in row
     assert '<td class="num y2022 index">99,75</td>' in row and '<td class="num y2022 rank">5</td>' in row
+    assert 'href="/cong-bo/2022/don-vi/STP/"' in row                    # its newest year's page
     assert 'href="/cong-bo/tong-hop/"' in client.get("/cong-bo/").content.decode()
     wb = load_workbook(io.BytesIO(client.get("/cong-bo/tong-hop.xlsx").content))
     ws = wb["Sở, ban, ngành"]
