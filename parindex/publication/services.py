@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.utils import OperationalError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -279,8 +279,9 @@ def publications_of(period: Period, codes: list[str] | None = None) -> list[Publ
 
 
 def years_published() -> list[tuple[int, int]]:
-    """(year, number of scopes published) for every period with at least one publication, newest first;
-    counted by the database."""
-    rows = (Publication.objects.order_by().values("period__year").annotate(n=Count("scope", distinct=True))
-            .order_by("-period__year"))
+    """(year, number of public scopes published: the province's, the districts') for every period with at least
+    one, newest first; counted by the database."""
+    public = Q(scope="province") | Q(scope__startswith=district_scope(""))   # the survey's snapshot is internal
+    rows = (Publication.objects.filter(public).order_by().values("period__year")
+            .annotate(n=Count("scope", distinct=True)).order_by("-period__year"))
     return [(row["period__year"], row["n"]) for row in rows]

@@ -36,10 +36,10 @@ from parindex.rulebook.engine import CLASSES_1679
 from parindex.rulebook.numbers import format_vi
 from parindex.units.models import PeriodUnit, UnitKind
 
-from . import exports, services
+from . import exports, services, views_public
 from .models import Publication
 
-VERSION_PARAM = "phien-ban"
+VERSION_PARAM = views_public.VERSION_PARAM
 
 
 # -- the district's page ----------------------------------------------------------------------------------
@@ -153,7 +153,8 @@ def public_index(request):
 
 
 def public_year(request, year: int):
-    period = get_object_or_404(Period, year=year)
+    period = views_public.period_or_404(year)
+    province_part = views_public.province_block(request, period)  # 404 for a bad ?phien-ban
     scope = Concat(Value(services.district_scope("")), OuterRef("code"), output_field=CharField())
     districts = PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT).annotate(
         published=Exists(Publication.objects.filter(period=period, scope=scope))).order_by("code")
@@ -161,7 +162,7 @@ def public_year(request, year: int):
     published = services.publications_of(period, list(page.object_list))  # this page's districts only
     waiting = districts.filter(published=False)
     return render(request, "publication/year.html", {
-        "period": period, "published": published, "page": page, "waiting": waiting[:WAITING_NAMED],
+        **province_part, "period": period, "published": published, "page": page, "waiting": waiting[:WAITING_NAMED],
         "waiting_more": max(waiting.count() - WAITING_NAMED, 0), "version_param": VERSION_PARAM})
 
 
@@ -170,19 +171,11 @@ WAITING_NAMED = 100
 
 
 def _public(request, year: int, code: str) -> tuple[PeriodUnit, Publication, list[Publication]]:
-    period = get_object_or_404(Period, year=year)
+    period = views_public.period_or_404(year)
     district = get_object_or_404(PeriodUnit, period=period, kind=UnitKind.DISTRICT, code=code)
     versions = list(Publication.objects.filter(period=period, scope=services.district_scope(code))
                     .order_by("-version"))
-    if not versions:
-        raise Http404("Chưa công bố")
-    raw = request.GET.get(VERSION_PARAM)
-    if raw is None:
-        return district, versions[0], versions
-    chosen = next((p for p in versions if raw.isdigit() and p.version == int(raw)), None)
-    if chosen is None:
-        raise Http404("Không có bản công bố này")
-    return district, chosen, versions
+    return district, views_public.pick_version(request, versions), versions
 
 
 def _public_context(district, shown: Publication, versions: list[Publication]) -> dict:

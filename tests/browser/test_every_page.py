@@ -28,12 +28,14 @@ from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit
 from tests.appraisal import conftest as appraisal_fixtures
 from tests.conftest import BEFORE_DEADLINE
+from tests.publication.province_world import province_content
 
 # the appraisal fixtures (tests/appraisal/conftest.py), used here as they are
 submit = appraisal_fixtures.submit
 chomoi_team = appraisal_fixtures.chomoi_team
 
 PHONE = {"width": 390, "height": 844}
+PROVINCE_PLAN = {"STP": {"a.1.2": "0", "b.1.1": "0"}, "SYT": {"a.1.2": "1"}}  # a spread of points and ranks
 HOA_MUC = "/ky/2021/don-vi/02098/"
 SHEET = HOA_MUC + "tu-danh-gia/"
 APPRAISAL = "/ky/2021/tham-dinh/"
@@ -73,6 +75,11 @@ PAGES = [
     ("/cong-bo/", None, "Kết quả công bố Chỉ số CCHC"),
     ("/cong-bo/2021/", None, "Kết quả công bố Chỉ số CCHC năm 2021"),
     ("/cong-bo/2021/huyen/065/", None, "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"),
+    # issue 11 §3: the province's published results (the year page above shows them too)
+    ("/cong-bo/2021/don-vi/STP/", None, "Sở Tư pháp: Chỉ số CCHC năm 2021"),
+    ("/cong-bo/2021/don-vi/065/", None, "Huyện Chợ Mới: Chỉ số CCHC năm 2021"),
+    ("/cong-bo/2021/", "stp.canbo", "Kết quả công bố Chỉ số CCHC năm 2021"),
+    ("/cong-bo/tong-hop/", None, "Tổng hợp Chỉ số CCHC qua các năm"),
 
     # issue 8 (flow): confirmation pages, people and roles, a new period
     ("/ky/2021/don-vi/STP/tu-danh-gia/trinh/", "stp.canbo", "Trình thủ trưởng duyệt"),
@@ -168,6 +175,11 @@ def hoa_muc(assessment_of, persona, submit, chomoi_team):
     district = PeriodUnit.objects.get(period=appraisal.assessment.period_unit.period, code="065")
     Publication.objects.create(period=district.period, scope="district:065", published_at=clock.now(),
                                published_by=persona("chomoi.noivu"), content=publication.commune_results(district))
+    # the province's results published (issue 11 §3's public pages), written directly from the content the
+    # province's steps would publish (tests/publication/province_world.py)
+    Publication.objects.create(period=district.period, scope="province", published_at=clock.now(),
+                               published_by=persona("snv.dieuphoi"),
+                               content=province_content(district.period, persona("snv.dieuphoi"), PROVINCE_PLAN))
     return appraisal
 
 

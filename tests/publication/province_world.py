@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 
 from parindex.appraisal.models import Appraisal, Stage
 from parindex.assessments.models import Assessment, Status
 from parindex.publication import services as publication
+from parindex.publication.province import province_results
 from parindex.rulebook.numbers import to_str
 from parindex.units.models import PeriodUnit, UnitKind
 from parindex.units.states import WorkState
@@ -66,3 +68,27 @@ def ready(world, persona):
     return make
 
 
+
+
+class _RollBack(Exception):
+    pass
+
+
+def province_content(period, actor, self=None, decision=("12/QĐ-UBND", "2022-02-15")) -> dict:
+    """The content a province publication would hold if ``ready(self=…)`` had been run, computed inside a
+    transaction that is rolled back: nothing else in the world changes (for pages that show other states).
+    Write it as a ``Publication`` of scope ``province`` to have the province's results published."""
+    found = {}
+    try:
+        with transaction.atomic():
+            for unit in PeriodUnit.objects.filter(period=period, kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT]):
+                _finalize(unit, set_of(period, unit.kind), (self or {}).get(unit.code, {}))
+            _survey(period, actor, {})
+            for district in PeriodUnit.objects.filter(period=period, kind=UnitKind.DISTRICT):
+                if publication.latest(period, publication.district_scope(district.code)) is None:
+                    _communes(period, actor, district)   # a district that published keeps its own results
+            found.update(province_results(period))
+            raise _RollBack
+    except _RollBack:
+        pass
+    return {**found, "decision": {"number": decision[0], "date": decision[1]}}

@@ -138,6 +138,16 @@ MATRIX.update({
     "publication:public_district": ("get", CHOMOI, "", row(404)),
     "publication:public_xlsx": ("get", CHOMOI, "", row(404)),
     "publication:public_pdf": ("get", CHOMOI, "", row(404)),
+    # the province's public results: nothing published in the matrix's world, so the unit page and the files are
+    # 404 for everyone (tests/publication/test_public_province.py: 200 for every role once published)
+    "publication:summary": ("get", {}, "", row(200)),
+    "publication:summary_xlsx": ("get", {}, "", row(200)),
+    "publication:public_unit": ("get", {"year": 2021, "code": "STP"}, "", row(404)),
+    "publication:public_unit#unknown": ("get", {"year": 1999, "code": "STP"}, "", row(404)),
+    "publication:province_xlsx": ("get", {"year": 2021}, "", row(404)),
+    "publication:province_csv": ("get", {"year": 2021}, "", row(404)),
+    "publication:province_pdf": ("get", {"year": 2021}, "", row(404)),
+    "publication:year#version": ("get", {"year": 2021}, "phien-ban=abc", row(404)),
 })
 # Pages added with issue 8: confirmation pages (GET shows the summary), people and roles, a new period.
 MATRIX.update({
