@@ -313,6 +313,11 @@ def test_the_openapi_document(client, world):
     assert "published_by" not in str(doc)
 
 
+def test_the_public_results_page_links_the_api_docs(client, world):
+    page = client.get("/cong-bo/").content.decode()
+    assert '<a href="/api/v1/docs">tài liệu API</a>' in page.split('id="api-link"')[1].split("</p>")[0]
+
+
 def test_the_docs_page_works_under_the_csp(client, world):
     response = client.get(API + "/docs")
     assert response.status_code == 200
