@@ -19,6 +19,7 @@ from functools import wraps
 from math import ceil
 from typing import Literal
 
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,7 +28,7 @@ from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 
 from parindex.criteria.models import CriteriaSetRecord
-from parindex.periods.models import Period
+from parindex.periods.models import Period, PeriodCriteriaSet
 from parindex.publication import services as publication
 from parindex.publication.models import Publication
 from parindex.rulebook.numbers import to_str
@@ -267,12 +268,16 @@ def criteria_set(request, set_id: str = Path(..., min_length=1, max_length=SET_I
 
 # -- periods and units --------------------------------------------------------------------------------------
 
+# a period's criteria sets without their YAML text (60-100 kB each): the list shows their id and hash only
+SETS = Prefetch("criteria_sets", queryset=PeriodCriteriaSet.objects.only("period_id", "unit_kind", "set_id", "sha256"))
+
+
 def _period_out(period: Period, province_published: bool) -> dict:
     return {
         "year": period.year, "status": period.status, "status_label": period.get_status_display(),
         "timeline": {name: getattr(period, name) for name in s.TimelineOut.model_fields},
         "criteria_sets": [{"unit_kind": c.unit_kind, "id": c.set_id, "sha256": c.sha256}
-                          for c in sorted(period.criteria_sets.all(), key=lambda c: c.unit_kind)],
+                          for c in sorted(period.criteria_sets.all(), key=lambda c: c.unit_kind)],  # no YAML text
         "province_published": province_published,
     }
 
@@ -280,8 +285,7 @@ def _period_out(period: Period, province_published: bool) -> dict:
 @api.get("/periods", response=list[s.PeriodOut], url_name="periods", summary="Các kỳ đánh giá",
          tags=["Kỳ đánh giá"])
 def periods(request):
-    found = Period.objects.exclude(status=Period.Status.DRAFT).order_by("-year").prefetch_related(
-        "criteria_sets")
+    found = Period.objects.exclude(status=Period.Status.DRAFT).order_by("-year").prefetch_related(SETS)
     published = set(Publication.objects.filter(scope=PROVINCE).values_list("period_id", flat=True))
     return [_period_out(p, p.pk in published) for p in found]
 
@@ -289,7 +293,7 @@ def periods(request):
 @api.get("/periods/{year}", response={200: s.PeriodOut, **ERRORS}, url_name="period", summary="Một kỳ đánh giá",
          tags=["Kỳ đánh giá"])
 def period(request, year: int = YEAR):
-    found = _period(year)
+    found = Period.objects.prefetch_related(SETS).get(pk=_period(year).pk)
     return _period_out(found, Publication.objects.filter(period=found, scope=PROVINCE).exists())
 
 
