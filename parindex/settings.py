@@ -253,6 +253,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Publication is its own app (parindex/publication); parindex/documents holds the PDF/xlsx responses and
 # the one print layout. PROVINCE_NAME is printed on every document ("UBND TỈNH …", "…, ngày … tháng …").
 INSTALLED_APPS += ["parindex.publication", "parindex.documents", "parindex.survey"]
+# The open API (parindex/api, docs/api.md). "ninja" as an app: its docs page then serves Swagger UI from its own
+# static files (ninja/static/ninja/) instead of a CDN, so the page works under the CSP above unchanged.
+INSTALLED_APPS += ["ninja"]
 
 # -- production server (issue 9 §1; docs/operations.md) ------------------------------------------------
 # gunicorn (deploy/gunicorn.conf.py) serves the application, `make run` included. Static files are

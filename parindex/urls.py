@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic.base import RedirectView
 
+from parindex.api import v1 as api_v1
 from parindex.board import views as board_views
 from parindex.core import health
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("phieu/", include("parindex.survey.urls_respond")),  # -- survey: respond (public questionnaire)
     path("", include("parindex.publication.urls")),
     path("viec/", include("parindex.jobs.urls")),
+    # the open read-only API (docs/api.md); any other address under it answers a JSON 404
+    path("api/v1/", api_v1.urls()),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_v1.not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico whatever the page links to; lazy: the static files' manifest is
     # read at the first request, not when the URLs are imported (`manage.py check` needs no collectstatic)

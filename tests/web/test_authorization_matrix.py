@@ -271,6 +271,35 @@ MATRIX.update({
     "survey:report_xlsx": ("get", Y2021, "", SURVEY_READS),
     "survey:report_pdf": ("get", Y2021, "", SURVEY_READS),
 })
+# -- the open API (issue 11 §4; docs/api.md): public, read-only, the same answer for everybody. In the plain world
+# nothing is published: the results and the survey's points are 404; every other method is 405.
+MATRIX.update({
+    "api-v1:api-root": ("get", {}, "", row(200)),
+    "api-v1:index": ("get", {}, "", row(200)),
+    "api-v1:index#post": ("post", {}, "", row(405)),
+    "api-v1:openapi-json": ("get", {}, "", row(200)),
+    "api-v1:openapi-view": ("get", {}, "", row(200)),
+    "api-v1:criteria_sets": ("get", {}, "", row(200)),
+    "api-v1:criteria_set": ("get", {"set_id": "backan-2021-commune"}, "", row(200)),
+    "api-v1:criteria_set#unknown": ("get", {"set_id": "khong-co"}, "", row(404)),
+    "api-v1:periods": ("get", {}, "", row(200)),
+    "api-v1:period": ("get", Y2021, "", row(200)),
+    "api-v1:period#unknown": ("get", {"year": 1999}, "", row(404)),
+    "api-v1:period#delete": ("delete", Y2021, "", row(405)),
+    "api-v1:period_criteria_set": ("get", {**Y2021, "unit_kind": "district"}, "", row(200)),
+    "api-v1:units": ("get", Y2021, "kind=commune&parent=065", row(200)),
+    "api-v1:units#bad": ("get", Y2021, "page=0", row(422)),
+    "api-v1:province_results": ("get", Y2021, "", row(404)),
+    "api-v1:province_latest": ("get", Y2021, "", row(404)),
+    "api-v1:province_version": ("get", {**Y2021, "version": 1}, "", row(404)),
+    "api-v1:district_results": ("get", Y2021, "", row(200)),
+    "api-v1:district": ("get", CHOMOI, "", row(404)),
+    "api-v1:district_latest": ("get", CHOMOI, "", row(404)),
+    "api-v1:district_version": ("get", {**CHOMOI, "version": 1}, "", row(404)),
+    "api-v1:survey": ("get", Y2021, "", row(404)),
+    "api_not_found": ("get", {"rest": "khong-co"}, "", row(404)),
+    "api_not_found#post": ("post", {"rest": "khong-co"}, "", row(404)),
+})
 ADMIN_ANSWERS = row(302, admin=200)
 ADMIN_SAMPLES = [("admin:index", {}), ("admin:audit_auditentry_changelist", {}),
                  ("admin:accounts_roleassignment_add", {}), ("admin:units_periodunit_changelist", {})]
