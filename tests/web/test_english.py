@@ -105,7 +105,9 @@ def interface_texts(html: str) -> list[tuple[str, str]]:
 
 def known_data(period) -> list[str]:
     """Names and titles that pages quote as they are stored, longest first."""
-    data = {settings.PROVINCE_NAME}
+    from parindex.api.v1 import api  # the OpenAPI document's own wording (docs/api.md: Vietnamese, by decision)
+
+    data = {settings.PROVINCE_NAME, api.title, *api.title.split(" — ")}
     for unit in PeriodUnit.objects.filter(period=period):
         data.update({unit.name, unit.short_name, unit.type_label})
     for user in get_user_model().objects.all():
