@@ -13,12 +13,13 @@ PAGE_PARAM = "trang"
 PER_PAGE = 50
 
 
-def paginate(request, items, per_page: int = PER_PAGE) -> Page:
+def paginate(request, items, per_page: int = PER_PAGE, param: str = PAGE_PARAM) -> Page:
     """The requested page of ``items`` (an ordered queryset or a list); a bad or too large page number
-    gives the nearest page, never an error. ``page.query`` is the query string without the page number."""
-    page = Paginator(items, per_page).get_page(request.GET.get(PAGE_PARAM))
+    gives the nearest page, never an error. ``page.query`` is the query string without the page number;
+    ``param`` names the page number for a page with several paginated lists."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
     query = request.GET.copy()
-    query.pop(PAGE_PARAM, None)
+    query.pop(param, None)
     page.query = query.urlencode()
-    page.param = PAGE_PARAM
+    page.param = param
     return page

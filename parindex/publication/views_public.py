@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parindex.board.paging import paginate
 from parindex.documents.heading import Heading, Signer, province_body
 from parindex.documents.responses import pdf_response, xlsx_response
 from parindex.periods.models import Period
@@ -76,15 +77,25 @@ def _district_pages(period: Period) -> set[str]:
     return {s[len(prefix):] for s in scopes}
 
 
-def _groups(period: Period, content: dict, *, links: bool) -> list[dict]:
+# On the year page, a group's ranked table and heat map show this many units a page (every unit of a
+# province; at national scale, 1,700 departments, page by page). Files and the PDF hold every unit.
+GROUP_PAGE = 100
+
+
+def _groups(period: Period, content: dict, *, links: bool, request=None) -> list[dict]:
     published = _district_pages(period) if links else set()
     out = []
     for kind in GROUPS:
         group = (content.get("groups") or {}).get(kind)
         if not group:
             continue
+        page = None
+        shown = group.get("units", [])
+        if request is not None:
+            page = paginate(request, shown, GROUP_PAGE, param=f"trang-{kind}")
+            shown = list(page.object_list)
         units = []
-        for u in group.get("units", []):
+        for u in shown:
             communes = u.get("communes") or {}
             url = (reverse("publication:public_district", args=[period.year, u["code"]])
                    if kind == UnitKind.DISTRICT and u["code"] in published else None)
@@ -96,17 +107,18 @@ def _groups(period: Period, content: dict, *, links: bool) -> list[dict]:
                     "units": units, "fields": group.get("fields", []), "ranked": public_stats.ranked_count(group),
                     "distribution": public_stats.distribution(group, _classes(),
                                                               (_("Không xếp loại"), _("Không đánh giá năm nay"))),
-                    "heat": public_stats.heat(group)})
+                    "heat": public_stats.heat({**group, "units": shown}), "page": page})
     return out
 
 
-def _context(period: Period, shown: Publication, versions: list[Publication], *, links: bool = True) -> dict:
+def _context(period: Period, shown: Publication, versions: list[Publication], *, links: bool = True,
+             request=None) -> dict:
     latest = versions[0]
     content = shown.content
     decision = content.get("decision") or {}
     return {
         "period": period, "shown": shown, "versions": versions, "latest": latest, "is_latest": shown.pk == latest.pk,
-        "content": content, "groups": _groups(period, content, links=links), "decision": decision,
+        "content": content, "groups": _groups(period, content, links=links, request=request), "decision": decision,
         "decision_date": exports_province.day_vi(decision.get("date")), "bar_width": public_stats.BAR_WIDTH,
         "query": "" if shown.pk == latest.pk else f"?{VERSION_PARAM}={shown.version}",
         "version_param": VERSION_PARAM, "bands": BAND_LEGEND,
@@ -123,7 +135,7 @@ def province_block(request, period: Period) -> dict:
     if not versions and request.GET.get(VERSION_PARAM) is None:
         return {"province": False}
     shown = pick_version(request, versions)
-    return {"province": True, **_context(period, shown, versions)}
+    return {"province": True, **_context(period, shown, versions, request=request)}
 
 
 def _published(request, year: int) -> tuple[Period, Publication, list[Publication]]:

@@ -291,3 +291,17 @@ def test_the_summary_uses_each_years_newest_version(client, corrected):
     page = client.get("/cong-bo/tong-hop/").content.decode()
     row = page[page.index('<tr id="th-SYT">'):]
     assert '<td class="num y2021 rank">—</td>' in row[:row.index("</tr>")]
+
+
+def test_a_long_group_is_shown_page_by_page_and_the_files_hold_every_unit(client, published, monkeypatch):
+    """At national scale a group has 1,700 departments: the year page shows GROUP_PAGE of them at a time."""
+    from parindex.publication import views_public
+    monkeypatch.setattr(views_public, "GROUP_PAGE", 5)
+    first = client.get(YEAR).content.decode()
+    table = first[first.index('id="bang-department"'):first.index('id="bang-district"')]
+    assert table.count('<tr id="dv-') == 5 and "trang-department=2" in first
+    last = client.get(YEAR + "?trang-department=4").content.decode()
+    assert '<tr id="dv-STP"><td class="num rank">19</td>' in last      # 19th of 19, on the 4th page
+    assert client.get(YEAR + "?trang-department=abc").status_code == 200   # a bad number: the nearest page
+    rows = list(csv.reader(io.StringIO(client.get(YEAR + "ket-qua.csv").content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 19 + 8
