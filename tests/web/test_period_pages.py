@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from parindex.core import demo
 from parindex.periods.models import Period
+from parindex.publication import province
 
 
 def test_the_coordinator_creates_a_period_from_the_page(login):
@@ -89,6 +90,8 @@ def test_opening_an_open_period_again_is_refused_with_a_message(world, login):
     ("hoamuc.canbo", "Xã Hoà Mục: Tự đánh giá, chấm điểm kèm tài liệu kiểm chứng — Chưa bắt đầu"),
     ("stc.thamdinh", "Thẩm định kết quả tự đánh giá của các đơn vị được phân công"),
     ("khaosat", "Nhập phiếu điều tra xã hội học khi Sở Nội vụ mở đợt điều tra"),
+    ("snv.dieuphoi", "Tổng hợp dự thảo kết quả Chỉ số của sở, ban, ngành và cấp huyện, trình UBND tỉnh"),
+    ("ubnd.lanhdao", "Chưa có kết quả Chỉ số CCHC nào chờ phê duyệt"),
 ])
 def test_each_role_has_its_own_todo_list(login, username, expected):
     assert expected in login(username).get("/").content.decode()
@@ -139,3 +142,13 @@ def test_every_catalogue_entry_is_translated_to_english():
     untranslated = [e for e in entries if 'msgstr ""' in e and "\n\"" not in e.split('msgstr ""', 1)[1][:2]]
     assert untranslated == []
     assert not [e for e in entries if "#, fuzzy" in e]
+
+
+
+def test_the_approver_is_told_when_the_results_await_approval(login, ready, world, persona):
+    ready()
+    province.submit(world, actor=persona("snv.dieuphoi"))
+    approver = login("ubnd.lanhdao").get("/").content.decode()
+    assert "Phê duyệt kết quả Chỉ số CCHC năm 2021 do Sở Nội vụ trình" in approver
+    coordinator = login("snv.dieuphoi").get("/").content.decode()
+    assert "Kết quả Chỉ số của tỉnh đã trình UBND tỉnh: chờ phê duyệt" in coordinator
