@@ -71,6 +71,13 @@ ACTIONS = {
     "survey.item_resolved": gettext_lazy("Quyết định điểm tiêu chí điều tra không đủ câu trả lời"),
     "survey.closed": gettext_lazy("Chốt kết quả điều tra xã hội học"),
     "survey.corrected": gettext_lazy("Đính chính kết quả điều tra xã hội học"),
+    # -- the province's results (parindex/publication/province.py)
+    "province.not_assessed": gettext_lazy("Ghi nhận đơn vị không đánh giá năm nay"),
+    "province.not_assessed_undone": gettext_lazy("Bỏ ghi nhận đơn vị không đánh giá"),
+    "province.submitted": gettext_lazy("Trình UBND tỉnh kết quả Chỉ số"),
+    "province.sent_back": gettext_lazy("UBND tỉnh trả lại kết quả Chỉ số"),
+    "province.approved": gettext_lazy("UBND tỉnh phê duyệt kết quả Chỉ số"),
+    "province.reopened": gettext_lazy("Mở lại kết quả Chỉ số đã công bố để đính chính"),
 }
 UNKNOWN_ACTION = gettext_lazy("Thay đổi khác")
 
@@ -97,6 +104,9 @@ KEYS = {
     "full_name": gettext_lazy("Họ và tên"), "email": gettext_lazy("Thư điện tử"),
     "design_id": gettext_lazy("Mã thiết kế điều tra"), "design_version": gettext_lazy("Phiên bản thiết kế"),
     "provenance": gettext_lazy("Nguồn"), "source": gettext_lazy("Tệp nguồn"),
+    # the province's results
+    "not_assessed": gettext_lazy("Không đánh giá năm nay"), "reason": gettext_lazy("Lý do"),
+    "decision_number": gettext_lazy("Số quyết định"), "decision_date": gettext_lazy("Ngày quyết định"),
     # survey collection
     "group": gettext_lazy("Nhóm đối tượng"), "links": gettext_lazy("Số đường dẫn tạo thêm"),
     "links_total": gettext_lazy("Tổng số đường dẫn của nhóm cho đơn vị"),
