@@ -67,9 +67,11 @@ def _sets(period: Period) -> dict:
 def _published_communes(period: Period, districts: list[PeriodUnit]) -> dict[str, list[PublishedCommune]]:
     """For each district, every commune of the period's unit list with the class its district's newest
     publication gives it (``None``: not in it, or published without a result)."""
-    newest: dict[str, dict] = {}
-    for p in Publication.objects.filter(period=period, scope__startswith="district:").order_by("scope", "-version"):
-        newest.setdefault(p.scope, p.content)
+    published = Publication.objects.filter(period=period, scope__startswith=services.district_scope(""))
+    newest_pks: dict[str, int] = {}
+    for scope, pk in published.order_by("scope", "-version").values_list("scope", "pk"):
+        newest_pks.setdefault(scope, pk)   # the newest version of each scope; earlier contents are not read
+    newest = dict(Publication.objects.filter(pk__in=newest_pks.values()).values_list("scope", "content"))
     out: dict[str, list[PublishedCommune]] = {d.code: [] for d in districts}
     by_pk = {d.pk: d.code for d in districts}
     communes = PeriodUnit.objects.filter(period=period, kind=UnitKind.COMMUNE, parent__in=districts).order_by("code")
@@ -267,15 +269,19 @@ def _unit(period: Period, code: str) -> PeriodUnit:
     return unit
 
 
+def _draft_unit(period: Period, code: str) -> PeriodUnit:
+    """Inside the step's transaction: the period's record locked and in draft, and the named unit."""
+    _require_status(_locked(period), ProvinceResults.Status.DRAFT)
+    return _unit(period, code)
+
+
 def record_not_assessed(period: Period, code: str, reason: str, *, actor, request=None) -> NotAssessed:
     """The coordinator records a unit as not assessed this year (only with a reason), while in draft."""
     _require(permissions.can_compile_province_results(actor),
              _("Chỉ điều phối viên Sở Nội vụ ghi nhận đơn vị không đánh giá"))
     reason = _text(reason, what=_("lý do không đánh giá"), required=True)
     with transaction.atomic():
-        current = _locked(period)
-        _require_status(current, ProvinceResults.Status.DRAFT)
-        unit = _unit(period, code)
+        unit = _draft_unit(period, code)
         if NotAssessed.objects.filter(period_unit=unit).exists():
             raise DomainError(_("%(name)s đã được ghi nhận không đánh giá năm nay") % {"name": unit.name})
         done = NotAssessed.objects.create(period_unit=unit, reason=reason, recorded_by=actor)
@@ -290,9 +296,7 @@ def undo_not_assessed(period: Period, code: str, reason: str, *, actor, request=
              _("Chỉ điều phối viên Sở Nội vụ ghi nhận đơn vị không đánh giá"))
     reason = _text(reason, what=_("lý do"), required=True)
     with transaction.atomic():
-        current = _locked(period)
-        _require_status(current, ProvinceResults.Status.DRAFT)
-        unit = _unit(period, code)
+        unit = _draft_unit(period, code)
         found = NotAssessed.objects.filter(period_unit=unit).first()
         if found is None:
             raise DomainError(_("%(name)s không có trong danh sách đơn vị không đánh giá") % {"name": unit.name})
