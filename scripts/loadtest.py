@@ -32,7 +32,7 @@ from locust.env import Environment
 from locust.log import setup_logging
 
 ROOT = Path(__file__).resolve().parent.parent
-YEAR = 2021
+YEAR = 2022  # the year in progress of `make run` (demo.RUN_YEAR); 2021 is published
 PASSWORD = "demo-CCHC-2021"  # noqa: S105 - the demo's printed password (parindex/core/demo.py)
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("LOADTEST_CONCURRENCY", "1,8,32").split(",")]

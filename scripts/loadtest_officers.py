@@ -9,14 +9,15 @@ from parindex.accounts.models import Role
 from parindex.accounts.services import grant_role
 from parindex.core import demo
 from parindex.units.models import PeriodUnit
+from parindex.units.states import WorkState
 
 WANTED = 10
+MEASURED = ("02098", "02158")  # the communes scripts/loadtest.py already saves on (hoamuc.canbo, kimlu.canbo)
 coordinator = get_user_model().objects.get(username="snv.dieuphoi")
-taken = set(PeriodUnit.objects.filter(period__year=demo.DEMO_YEAR, unit__role_assignments__role=Role.UNIT_OFFICER)
-            .values_list("code", flat=True))
 lines = []
-for unit in (PeriodUnit.objects.filter(period__year=demo.DEMO_YEAR, kind="commune").exclude(code__in=taken)
-             .select_related("unit").order_by("code")[:WANTED]):
+# communes of the year in progress whose sheets are still open (not those the demo cycle finished)
+for unit in (PeriodUnit.objects.filter(period__year=demo.RUN_YEAR, kind="commune", state=WorkState.NOT_STARTED)
+             .exclude(code__in=MEASURED).select_related("unit").order_by("code")[:WANTED]):
     user = demo.ensure_user(f"lt.{unit.code}", f"Cán bộ thử tải {unit.name}")
     grant_role(user, Role.UNIT_OFFICER, actor=coordinator, unit=unit.unit, reason="make loadtest")
     lines.append(f"{unit.code} {user.username}")

@@ -13,7 +13,7 @@ from parindex.survey.models import Invitation, Survey
 from parindex.units.models import PeriodUnit
 
 WANTED = 12000
-survey = Survey.objects.get(period__year=demo.DEMO_YEAR)
+survey = Survey.objects.get(period__year=demo.RUN_YEAR)
 design = services.design_of(survey)
 pairs = []
 for group in design.groups:

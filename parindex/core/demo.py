@@ -1,4 +1,9 @@
-"""Demo data for `make run`: the 2021 period with every Bắc Kạn unit and one account per role.
+"""Demo data for `make run`: a published 2021 and a 2022 in progress, every Bắc Kạn unit, one account per role.
+
+`make run` (``setup``) builds 2021 as a finished year (``demo_history``: every step of section V on its
+own dates, approved and published) and 2022 as the year in progress, its timeline moved to today
+(``populate(year=RUN_YEAR)`` and ``demo_cycle``). The tests' world is ``populate(now)``: 2021 in
+progress, its timeline moved to ``now``, without the history.
 
 Only in demo mode (settings.DEMO, which itself refuses HTTPS deployment settings). Idempotent: running it again
 changes nothing that is already there.
@@ -6,11 +11,14 @@ changes nothing that is already there.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from parindex.accounts.models import Role, RoleAssignment
@@ -22,7 +30,8 @@ from parindex.periods.timeline import VN
 from parindex.units.models import Unit
 from parindex.units.services import load_units
 
-DEMO_YEAR = 2021
+DEMO_YEAR = 2021   # the year ``populate`` builds by default: the tests' world (in progress)
+RUN_YEAR = 2022    # `make run`: the year in progress; 2021 is published (demo_history.PUBLISHED_YEAR)
 DEMO_PASSWORD = "demo-CCHC-2021"  # noqa: S105 - printed on purpose; demo mode only
 FIXTURES = Path(__file__).resolve().parents[1] / "units" / "fixtures"
 UNIT_FILES = ["backan-2021-units.csv", "backan-2021-departments.csv"]
@@ -80,47 +89,93 @@ def demo_timeline(now: datetime) -> dict[str, datetime]:
     }
 
 
+@cache
+def _password_hash() -> str:
+    """The demo password hashed once per process (argon2 costs ~0.3 s a hash; the demo has ~400 accounts).
+    The same salt for every demo account is harmless: the password is printed for all to read."""
+    return make_password(DEMO_PASSWORD)
+
+
 def ensure_user(username: str, full_name: str):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={
-        "first_name": full_name, "email": f"{username}@demo.parindex.invalid"})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        "first_name": full_name, "email": f"{username}@demo.parindex.invalid", "password": _password_hash()})
     return user
 
 
-def setup(now: datetime, cycle: bool = True) -> list[str]:
-    """`manage.py demo_setup`: refused outside demo mode. Without ``cycle``: the period, units and
-    accounts only (seconds instead of a minute; tests/deploy/test_two_servers.py)."""
+def ensure_coordinator():
+    """The Sở Nội vụ coordinator, who creates the periods."""
+    coordinator = ensure_user("snv.dieuphoi", "Điều phối viên Sở Nội vụ")
+    if not RoleAssignment.objects.active().filter(user=coordinator, role=Role.PROVINCE_COORDINATOR).exists():
+        grant_role(coordinator, Role.PROVINCE_COORDINATOR, actor=None, reason="Dữ liệu demo")
+    return coordinator
+
+
+def ensure_accounts() -> dict:
+    """The named demo accounts with their roles (not tied to a period; the units must be loaded)."""
+    ensure_coordinator()
+    users = {username: ensure_user(username, full_name) for username, full_name, *_ in ACCOUNTS}
+    for username, _name, role, unit_key, agency, team_key, fields in ACCOUNTS:
+        if role == Role.PROVINCE_COORDINATOR:
+            continue
+        unit = Unit.objects.get(key=unit_key) if unit_key else None
+        team = Unit.objects.get(key=team_key) if team_key else None
+        grant_role(users[username], role, actor=None, unit=unit, agency=agency, team_district=team,
+                   fields=fields, reason="Dữ liệu demo")
+    return users
+
+
+def design_text(year: int) -> str | None:
+    """The survey design for ``year``: the shipped one, or the newest shipped year's with its year moved
+    (what a coordinator does by hand: copy last year's file and change its year; V.1.1.c)."""
+    from parindex.survey import services as survey_services
+
+    path = survey_services.shipped_design(year)
+    if path is not None:
+        return path.read_text(encoding="utf-8")
+    older = sorted(survey_services.DATA_DIR.glob("*-survey.yaml"))
+    older = [p for p in older if (m := re.search(r"-(\d{4})-survey", p.name)) and int(m[1]) < year]
+    if not older:
+        return None
+    text = older[-1].read_text(encoding="utf-8")
+    old = re.search(r"^year: (\d{4})$", text, re.M)[1]
+    text = re.sub(r"^year: \d{4}$", f"year: {year}", text, flags=re.M)
+    text = re.sub(r"^(id: .*)-" + old + r"-", lambda m: f"{m[1]}-{year}-", text, flags=re.M)
+    return re.sub(r"^(title: .*)năm " + old, lambda m: f"{m[1]}năm {year}", text, flags=re.M)
+
+
+def setup(now: datetime, cycle: bool = True, history: bool = True) -> list[str]:
+    """`manage.py demo_setup`: refused outside demo mode. The published 2021 (``history``), then 2022 in
+    progress. Without ``cycle``: 2022's period, units and accounts only (seconds instead of a minute;
+    tests/deploy/test_two_servers.py); without ``history``: no 2021 (the tests of the 2022 demo)."""
     if not settings.DEMO:
         raise DomainError("Dữ liệu demo chỉ được tạo ở chế độ demo (DEMO=1)")
-    from . import demo_cycle
+    from . import demo_cycle, demo_history
 
-    log = populate(now, full_survey=cycle)
+    log = []
+    if history and cycle:
+        with transaction.atomic():
+            log += demo_history.run()
+    log += populate(now, year=RUN_YEAR, full_survey=cycle)
     if not cycle:
         return log
-    period = Period.objects.get(year=DEMO_YEAR)
+    period = Period.objects.get(year=RUN_YEAR)
     with transaction.atomic():
         log += demo_cycle.run(period, DEMO_PASSWORD)
     return log
 
 
 @transaction.atomic
-def populate(now: datetime, *, full_survey: bool = False) -> list[str]:
-    """Build the demo world (also the tests' named personas). ``full_survey``: the survey's whole sample
-    plan is answered (`make run`, ~3,500 questionnaires); otherwise a few per group and unit (tests)."""
+def populate(now: datetime, *, year: int = DEMO_YEAR, full_survey: bool = False) -> list[str]:
+    """Build the year in progress, its timeline moved to ``now`` (also the tests' named personas).
+    ``full_survey``: the survey's whole sample plan is answered (`make run`, ~3,500 questionnaires);
+    otherwise a few per group and unit (tests)."""
     log = []
-    users = {}
-    for username, full_name, *_ in ACCOUNTS:
-        users[username] = ensure_user(username, full_name)
-    coordinator = users["snv.dieuphoi"]
-    if not RoleAssignment.objects.active().filter(user=coordinator, role=Role.PROVINCE_COORDINATOR).exists():
-        grant_role(coordinator, Role.PROVINCE_COORDINATOR, actor=None, reason="Dữ liệu demo")
-    period = Period.objects.filter(year=DEMO_YEAR).first()
+    coordinator = ensure_coordinator()
+    period = Period.objects.filter(year=year).first()
     if period is None:
-        period = period_services.create_period(DEMO_YEAR, actor=coordinator)
-        log.append(f"Đã tạo kỳ đánh giá {DEMO_YEAR}")
+        period = period_services.create_period(year, actor=coordinator)
+        log.append(f"Đã tạo kỳ đánh giá {year}")
     for name in UNIT_FILES:
         result = load_units(period, (FIXTURES / name).read_text(encoding="utf-8"), actor=coordinator, source=name)
         if result.created:
@@ -130,14 +185,8 @@ def populate(now: datetime, *, full_survey: bool = False) -> list[str]:
                                         reason="Dữ liệu demo: dời các mốc để mọi bước (cả thẩm định của tỉnh) "
                                                "đang mở khi dùng thử")
         period_services.open_period(period, actor=coordinator)
-        log.append(f"Đã mở kỳ đánh giá {DEMO_YEAR}")
-    for username, _name, role, unit_key, agency, team_key, fields in ACCOUNTS:
-        if role == Role.PROVINCE_COORDINATOR:
-            continue
-        unit = Unit.objects.get(key=unit_key) if unit_key else None
-        team = Unit.objects.get(key=team_key) if team_key else None
-        grant_role(users[username], role, actor=None, unit=unit, agency=agency, team_district=team,
-                   fields=fields, reason="Dữ liệu demo")
+        log.append(f"Đã mở kỳ đánh giá {year}")
+    ensure_accounts()
     log += _demo_survey(period, coordinator, now, full=full_survey)
     return log
 
@@ -148,14 +197,14 @@ def _demo_survey(period: Period, coordinator, now: datetime, *, full: bool = Fal
     from parindex.survey import demo as survey_demo
     from parindex.survey import services as survey_services
 
-    path = survey_services.shipped_design(period.year)
-    if path is None:
+    text = design_text(period.year)
+    if text is None:
         return []
     log = []
     survey = survey_services.survey_of(period)
     if survey is None:
-        survey = survey_services.create_survey(period, path.read_text(encoding="utf-8"), actor=coordinator,
-                                               source=path.name)
+        survey = survey_services.create_survey(period, text, actor=coordinator,
+                                               source=f"backan-{period.year}-survey.yaml")
         survey = survey_services.open_survey(survey, actor=coordinator)
         log.append(f"Đã nạp thiết kế điều tra xã hội học {period.year} và mở đợt thu phiếu")
     return log + survey_demo.collect_demo(survey, coordinator, now, full=full)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parindex.accounts.models import Role
@@ -30,20 +29,24 @@ SUBMITTED_DEPARTMENTS = ("SKHDT", "SCT", "SXD", "SGTVT")
 OPEN_DISTRICT, OPEN_COMMUNE = "065", "02098"  # Huyện Chợ Mới, xã Hoà Mục
 
 
-def _user(username: str, full_name: str, password: str):
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username=username, defaults={
-        "first_name": full_name, "email": f"{username}@demo.parindex.invalid"})
-    if created:
-        user.set_password(password)
-        user.save()
-    return user
+def _user(username: str, full_name: str, _password: str):
+    """A demo account with the demo's one password, hashed once (demo.ensure_user)."""
+    from .demo import ensure_user
+
+    return ensure_user(username, full_name)
 
 
-def _pdf(title: str) -> bytes:
-    from weasyprint import HTML
-    return HTML(string=f"<html><body style='font-family: DejaVu Sans'><h1>{title}</h1>"
-                       "<p>I. Mục tiêu. II. Nhiệm vụ. III. Tổ chức thực hiện.</p></body></html>").write_pdf()
+pdf_cache: dict[int, bytes] = {}
+
+
+def _pdf(year: int) -> bytes:
+    """One report per year, generated once (WeasyPrint takes ~0.1 s a file; the demo has 135 units)."""
+    if year not in pdf_cache:
+        from weasyprint import HTML
+        pdf_cache[year] = HTML(string=(
+            f"<html><body style='font-family: DejaVu Sans'><h1>Báo cáo kết quả CCHC năm {year}</h1>"
+            "<p>I. Mục tiêu. II. Nhiệm vụ. III. Tổ chức thực hiện.</p></body></html>")).write_pdf()
+    return pdf_cache[year]
 
 
 def _value(item, rng: random.Random, quality: float) -> str:
@@ -56,11 +59,12 @@ def self_assess(unit: PeriodUnit, officer, head, rng: random.Random, quality: fl
     assessment = assessment_services.get_or_create(unit)
     if assessment.status == Status.SUBMITTED:
         return
-    pdf = _pdf(f"Báo cáo CCHC năm 2021 — {unit.name}")
+    year = unit.period.year
     report = assessment_services.store_upload(
-        assessment, SimpleUploadedFile(f"Bao-cao-CCHC-2021-{unit.code}.pdf", pdf), actor=officer)
+        assessment, SimpleUploadedFile(f"Bao-cao-CCHC-{year}-{unit.code}.pdf", _pdf(year)), actor=officer)
     plan = assessment_services.add_document(assessment, number=f"{rng.randint(1, 40)}/KH-UBND", issued_on=None,
-                                            issuer=f"UBND {unit.name}", summary="Kế hoạch CCHC năm 2021", actor=officer)
+                                            issuer=f"UBND {unit.name}", summary=f"Kế hoạch CCHC năm {year}",
+                                            actor=officer)
     for n, (code, view) in enumerate(assessment_services.item_views(assessment).items()):
         value = _value(view.item, rng, quality)
         explanation = "" if n % 3 else f"Đã thực hiện theo Kế hoạch, mục {n % 5 + 1}"

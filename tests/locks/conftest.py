@@ -9,6 +9,7 @@ reports it as skipped.
 from django.conf import settings
 
 from tests.appraisal import conftest as appraisal_fixtures
+from tests.publication.province_world import ready  # noqa: F401 - the province's results' world
 
 submit = appraisal_fixtures.submit
 chomoi_team = appraisal_fixtures.chomoi_team

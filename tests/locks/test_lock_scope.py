@@ -273,3 +273,34 @@ def test_a_district_publishes_while_the_provinces_publication_is_in_progress(wor
         with pytest.raises(Conflict):  # the same scope at the same time: one of the two gets the version
             publication_services.publish(world, "province", {"units": [1]}, actor=persona("snv.dieuphoi"))
     assert sorted(Publication.objects.values_list("scope", "version")) == [("district:066", 1), ("province", 1)]
+
+
+# -- the province's results (issue 11 §2): one row serialises every step --------------------------------------
+
+def test_overlapping_steps_on_the_provinces_results_wait_then_answer_a_conflict_and_publish_once(
+        world, ready, persona, monkeypatch):
+    """The coordinator publishes twice at once (a double click on two tabs) and the approver sends the results
+    back meanwhile: the first publication holds the period's ProvinceResults row; the others wait, answer a
+    Conflict and change nothing; afterwards they are refused as out of order, and there is one version."""
+    from parindex.core.errors import DomainError
+    from parindex.publication import province
+    from parindex.publication.models import ProvinceResults
+    from tests.publication.province_world import AFTER_START
+
+    ready()
+    coordinator, approver = persona("snv.dieuphoi"), persona("ubnd.lanhdao")
+    province.submit(world, actor=coordinator)
+    province.approve(world, "12/QĐ-UBND", "15/02/2022", actor=approver)
+    first = lambda pause: province.publish_province(world, actor=coordinator, at=AFTER_START)  # noqa: E731
+    with holding(first, monkeypatch, (publication_services, "record")):
+        with pytest.raises(Conflict):
+            province.publish_province(world, actor=coordinator, at=AFTER_START)
+        with pytest.raises(Conflict):
+            province.send_back(world, "Xem lại điểm điều tra", actor=approver)
+        assert ProvinceResults.objects.get(period=world).status == ProvinceResults.Status.APPROVED
+    assert ProvinceResults.objects.get(period=world).status == ProvinceResults.Status.PUBLISHED
+    with pytest.raises(DomainError):
+        province.publish_province(world, actor=coordinator, at=AFTER_START)
+    with pytest.raises(DomainError):
+        province.send_back(world, "Xem lại điểm điều tra", actor=approver)
+    assert list(Publication.objects.filter(scope="province").values_list("version", flat=True)) == [1]

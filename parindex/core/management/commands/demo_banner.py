@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username:<16} {full_name} — {role.label}")
             for username, description in demo.CYCLE_ACCOUNTS:
                 self.stdout.write(f"  {username:<16} {description}")
+            for year in _published_years():
+                self.stdout.write(f"Kết quả Chỉ số CCHC năm {year} đã công bố: {url}cong-bo/{year}/")
             token = _open_survey_link()
             if token:
                 self.stdout.write(f"Phiếu khảo sát mẫu (mở trên điện thoại): {url}phieu/{token}/")
@@ -32,10 +34,18 @@ class Command(BaseCommand):
         self.stdout.write(line)
 
 
+def _published_years() -> list[int]:
+    from parindex.publication.models import Publication
+    from parindex.publication.province import SCOPE
+
+    return sorted(set(Publication.objects.filter(scope=SCOPE).values_list("period__year", flat=True)))
+
+
 def _open_survey_link() -> str | None:
+    """A questionnaire of the newest open period (2022 under `make run`, 2021 in the tests' world)."""
     from parindex.periods.models import Period
     from parindex.survey import demo as survey_demo
     from parindex.survey.services import survey_of
 
-    period = Period.objects.filter(year=demo.DEMO_YEAR).first()
+    period = Period.objects.filter(status=Period.Status.OPEN).order_by("-year").first()
     return survey_demo.open_link(survey_of(period)) if period else None
