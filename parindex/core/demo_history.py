@@ -92,7 +92,7 @@ def _appraise(assessment, lead, rng: random.Random) -> None:
     codes = list(appraisal.items.order_by("item_code").values_list("item_code", flat=True))
     supported = {code for code in codes
                  if appraisal_rules.had_support(appraisal_services.snapshot_item(assessment, code))}
-    lowered = {code for code in supported if rng.random() < 0.08
+    lowered = {code for code in codes if code in supported and rng.random() < 0.08  # codes: a fixed order
                and appraisal_services.self_points(assessment, code) > 0}
     accepted = [code for code in codes if code in supported and code not in lowered]
     if accepted:

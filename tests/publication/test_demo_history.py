@@ -56,6 +56,7 @@ def test_make_run_shows_a_published_2021_and_a_2022_in_progress(criteria_loaded,
     rows = {kind: group["units"] for kind, group in published.content["groups"].items()}
     assert len(rows["department"]) == 19 and len(rows["district"]) == 8
     assert all(r["index"] and r["class"] and r["rank"] for group in rows.values() for r in group)
+    assert any(r["class"] != r["class_by_score"] for r in rows["district"]), "the seeds give one IV.1.2 demotion"
     assert all(r["communes"]["total"] == PeriodUnit.objects.get(period=done, code=r["code"]).children.count()
                for r in rows["district"])
 
