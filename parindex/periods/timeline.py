@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parindex.rulebook.decision import ORDER
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -99,43 +101,19 @@ FIELDS: dict[str, str] = {
 }
 
 
-def _local_midnight(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, tzinfo=VN)
+def default_timeline(year: int, reading: str = Reading.STRICT, decision=None) -> dict[str, datetime]:
+    """Section V for assessment year Y, as exclusive deadlines at local midnight, from the decision file
+    (``rulebook/decisions/backan-1679.yaml`` by default: V.1 «trước ngày 30/11» → until the end of 29/11
+    in the strict reading; V.2, V.3 «trước ngày 31/12»; V.4 January of the next year; V.5 February; the
+    survey from December to the end of the appraisal month, V.1.1.c setting no date)."""
+    from parindex.rulebook.engine import DECISION_1679
+
+    days = (decision or DECISION_1679).default_dates(year, reading)
+    return {name: datetime(d.year, d.month, d.day, tzinfo=VN) for name, d in days.items()}
 
 
-def default_timeline(year: int, reading: str = Reading.STRICT) -> dict[str, datetime]:
-    """Section V for assessment year Y, as exclusive deadlines."""
-    shift = timedelta(days=1) if reading == Reading.INCLUSIVE else timedelta(0)
-    return {
-        # V.1: trước ngày 30/11 → until the end of 29/11 (strict)
-        "commune_self_due": _local_midnight(year, 11, 30) + shift,
-        # V.2, V.3: trước ngày 31/12 → until the end of 30/12 (strict)
-        "district_publish_due": _local_midnight(year, 12, 31) + shift,
-        "self_due": _local_midnight(year, 12, 31) + shift,
-        # V.4: tháng 01 năm sau
-        "appraisal_start": _local_midnight(year + 1, 1, 1),
-        "appraisal_end": _local_midnight(year + 1, 2, 1),
-        # V.1.1.c sets no date: the survey collects from December until the end of the appraisal month
-        "survey_start": _local_midnight(year, 12, 1),
-        "survey_end": _local_midnight(year + 1, 2, 1),
-        # V.5: tháng 02
-        "publication_start": _local_midnight(year + 1, 2, 1),
-        "publication_end": _local_midnight(year + 1, 3, 1),
-    }
-
-
-ORDER_RULES: tuple[tuple[str, str, bool], ...] = (
-    # (earlier, later, strictly before?)
-    ("commune_self_due", "district_publish_due", False),
-    # The provincial appraisal may be opened early (the coordinator moves appraisal_start, audited) for the
-    # units that have submitted; it cannot end before the self-assessments are due.
-    ("self_due", "appraisal_end", True),
-    ("appraisal_start", "appraisal_end", True),
-    ("appraisal_end", "publication_start", False),
-    ("publication_start", "publication_end", True),
-    ("survey_start", "survey_end", True),
-    ("survey_end", "publication_start", False),
-)
+# (earlier, later, strictly before?): one list, with the decision files' check (rulebook/decision.py ORDER)
+ORDER_RULES: tuple[tuple[str, str, bool], ...] = ORDER
 
 
 def format_instant(value: datetime) -> str:

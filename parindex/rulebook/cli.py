@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from . import registry
-from .engine import InputError, ScoreError, UnitInput, evaluate
+from .decision import Decision, DecisionError, load_decision, set_problems, shipped_decision, shipped_decision_paths
+from .engine import DECISION_1679, InputError, ScoreError, UnitInput, evaluate
 from .loader import CriteriaSetError
 from .model import CriteriaSet
 from .numbers import to_str
@@ -33,12 +34,13 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
+def _check_files(names: list[str], read, error: type[Exception]) -> int:
+    """Read each file (or shipped id); print every problem as ``file:line: node: message``; 1 if any."""
     failed = False
-    for name in args.files:
+    for name in names:
         try:
-            registry.load_path(name) if Path(name).exists() else registry.find(name)
-        except CriteriaSetError as exc:
+            read(name)
+        except error as exc:
             failed = True
             for problem in exc.problems:
                 print(problem)
@@ -46,6 +48,11 @@ def cmd_check(args) -> int:
             failed = True
             print(f"{name}:0: -: {exc}")
     return 1 if failed else 0
+
+
+def cmd_check(args) -> int:
+    return _check_files(args.files, lambda name: registry.load_path(name) if Path(name).exists()
+                        else registry.find(name), CriteriaSetError)
 
 
 def summary(cset: CriteriaSet) -> dict:
@@ -141,9 +148,27 @@ def _parse_evaluate_input(data) -> tuple[dict[str, CriteriaSet], list[UnitInput]
     return sets, units
 
 
-def evaluate_json(data) -> dict:
+def find_decision(id_or_path: str) -> Decision:
+    """A shipped decision by id, or any decision file by path. Raises ``LookupError`` if neither."""
+    if Path(id_or_path).is_file():
+        return load_decision(id_or_path)
+    try:
+        return shipped_decision(id_or_path)
+    except LookupError:
+        known = ", ".join(load_decision(p).id for p in shipped_decision_paths())
+        raise LookupError(f"không tìm thấy quyết định «{id_or_path}» (có sẵn: {known})") from None
+
+
+def cmd_check_decision(args) -> int:
+    return _check_files(args.files, find_decision, DecisionError)
+
+
+def evaluate_json(data, decision: Decision = DECISION_1679) -> dict:
     sets, units = _parse_evaluate_input(data)
-    results = evaluate(sets, units)
+    problems = set_problems(decision, sets)
+    if problems:
+        raise InputError("\n".join(problems))
+    results = evaluate(sets, units, decision=decision)
     out = []
     for r in results:
         s = r.score
@@ -166,9 +191,10 @@ def evaluate_json(data) -> dict:
 
 def cmd_evaluate(args) -> int:
     try:
+        decision = find_decision(args.decision)
         with open(args.file, encoding="utf-8") as fh:
             data = json.load(fh)
-        result = evaluate_json(data)
+        result = evaluate_json(data, decision)
     except OSError as exc:
         print(f"{args.file}: không đọc được tệp: {exc.strerror}", file=sys.stderr)
         return 1
@@ -179,7 +205,7 @@ def cmd_evaluate(args) -> int:
         for message in exc.messages:
             print(message, file=sys.stderr)
         return 1
-    except (InputError, LookupError, CriteriaSetError) as exc:
+    except (InputError, LookupError, CriteriaSetError, DecisionError) as exc:
         print(exc, file=sys.stderr)
         return 1
     _dump(result)
@@ -202,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_summary)
     p = sub.add_parser("evaluate", help="tính điểm, xếp loại, xếp hạng")
     p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--decision", default=DECISION_1679.id, metavar="ID|FILE",
+                   help="quyết định áp dụng (mặc định: backan-1679)")
     p.set_defaults(func=cmd_evaluate)
+    p = sub.add_parser("check-decision", help="kiểm tra tệp quyết định (các quy định của Chỉ số)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_check_decision)
     return parser
 
 

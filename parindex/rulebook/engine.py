@@ -1,6 +1,8 @@
 """The scoring engine: pure Python, no Django (``tests/rulebook/test_purity.py`` proves it).
 
-Rules of Decision 1679/QĐ-UBND implemented here, each cited where it is applied:
+The legal parameters come from a decision file (``decision.Decision``; 1679 of Bắc Kạn by default,
+``decisions/backan-1679.yaml``): the classes, the index's scale and rounding, the district rule, the
+ranking method. What they mean for 1679, each cited where it is applied:
 - III.1.4 / III.1.5: the index is the appraised self-score plus the survey score, against the
   set's maximum (100).
 - III.3.2.b is applied upstream (appraisal gives 0); here an item without a score counts 0 and
@@ -20,35 +22,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .bounded import bounded_cache
+from .decision import Decision, DistrictRule, GradeClass, shipped_decision
 from .model import CriteriaSet
 from .numbers import (
-    HUNDRED,
     MAX_SCORE_CHARS,
     NotANumber,
     decimal_places,
     parse_decimal,
-    round_index,
     shorten,
 )
 
 SURVEY_MAX_DECIMALS = 4
 
-
-@dataclass(frozen=True, slots=True)
-class GradeClass:
-    code: str
-    label: str
-    min_index: Decimal
-
-
-# IV.1.1 of 1679/QĐ-UBND, highest first. A province with another decision passes its own list.
-CLASSES_1679: tuple[GradeClass, ...] = (
-    GradeClass("xuat_sac", "Xuất sắc", Decimal(90)),
-    GradeClass("tot", "Tốt", Decimal(80)),
-    GradeClass("kha", "Khá", Decimal(50)),
-    GradeClass("trung_binh", "Trung bình", Decimal(0)),
-)
-CLASS_LABELS = {c.code: c.label for c in CLASSES_1679}
+# Decision 1679/QĐ-UBND, read from its file: the default of every function here. Another province passes its own.
+DECISION_1679: Decision = shipped_decision("backan-1679")
+CLASSES_1679: tuple[GradeClass, ...] = DECISION_1679.classes   # IV.1.1, highest first
+CLASS_LABELS = DECISION_1679.class_labels()
 
 
 class ScoreError(ValueError):
@@ -123,8 +112,10 @@ def validate_scores(cset: CriteriaSet, scores: Mapping[str, object], unit: str) 
     return parsed
 
 
-def score_unit(cset: CriteriaSet, scores: Mapping[str, object], unit: str = "đơn vị") -> UnitScore:
-    """Validate and total one unit's scores (appraised self points and survey points)."""
+def score_unit(cset: CriteriaSet, scores: Mapping[str, object], unit: str = "đơn vị",
+               decision: Decision = DECISION_1679) -> UnitScore:
+    """Validate and total one unit's scores (appraised self points and survey points); the index is the
+    total against the set's maximum on the decision's scale, rounded as the decision says (III.1.4–1.5)."""
     values = validate_scores(cset, scores, unit)
     warnings: list[str] = []
     fields: dict[str, Decimal] = {}
@@ -149,7 +140,7 @@ def score_unit(cset: CriteriaSet, scores: Mapping[str, object], unit: str = "đ�
             field_total += crit_total
         fields[fld.code] = field_total
     total = self_points + survey_points
-    index = round_index(total / cset.total_max * HUNDRED)
+    index = decision.round_index(total / cset.total_max * decision.index_scale)
     return UnitScore(self_points, survey_points, total, index, fields, criteria, warnings)
 
 
@@ -177,33 +168,44 @@ def district_class(
     class_by_score: str,
     commune_classes: list[str],
     classes: tuple[GradeClass, ...] = CLASSES_1679,
+    rule: DistrictRule | None = DECISION_1679.district_rule,
 ) -> tuple[str, str | None]:
-    """IV.1.2: keep the class if ≥ 2/3 of the communes reach it or above, else drop one class.
+    """IV.1.2: keep the class if at least the rule's share (2/3) of the communes reach it or above, else
+    drop the rule's number of classes (one), never below the lowest. No rule: the class is kept.
 
     Returns the class and the reason for a drop (``None`` when kept).
     """
+    if rule is None:
+        return class_by_score, None
     level = class_rank(class_by_score, classes)
     reaching = communes_reaching(class_by_score, commune_classes, classes)
     total = len(commune_classes)
-    if 3 * reaching >= 2 * total:
+    if reaching * rule.share.denominator >= rule.share.numerator * total:  # exact: no float, no rounding
         return class_by_score, None
     # Every commune reaches the lowest class, so a district is never dropped from it.
     label = classes[level].label
-    lower = classes[level + 1]
+    lower = classes[min(level + rule.drop, len(classes) - 1)]
+    steps = "một bậc" if rule.drop == 1 else f"{rule.drop} bậc"
     return lower.code, (
-        f"Hạ một bậc: chỉ {reaching}/{total} xã đạt {label} trở lên (cần ≥ 2/3)"
+        f"Hạ {steps}: chỉ {reaching}/{total} xã đạt {label} trở lên (cần ≥ {rule.share_text})"
     )
 
 
 def competition_ranks(indices: Iterable[tuple[str, Decimal]]) -> dict[str, int]:
     """Rank from high to low; equal indices share a rank and the next rank skips (1, 2, 2, 4)."""
+    return ranks_by(indices, "competition")
+
+
+def ranks_by(indices: Iterable[tuple[str, Decimal]], method: str) -> dict[str, int]:
+    """Rank from high to low by the decision's method: equal indices share a rank; after a tie the next
+    rank skips (``competition``: 1, 2, 2, 4) or does not (``dense``: 1, 2, 2, 3)."""
     ordered = sorted(indices, key=lambda pair: pair[1], reverse=True)
     ranks: dict[str, int] = {}
     previous: Decimal | None = None
     rank = 0
     for position, (key, index) in enumerate(ordered, start=1):
         if index != previous:
-            rank = position
+            rank = position if method == "competition" else rank + 1
             previous = index
         ranks[key] = rank
     return ranks
@@ -256,16 +258,19 @@ class PublishedCommune:
 def evaluate(
     sets: Mapping[str, CriteriaSet],
     units: list[UnitInput],
-    classes: tuple[GradeClass, ...] = CLASSES_1679,
+    classes: tuple[GradeClass, ...] | None = None,
     published_communes: Mapping[str, list[PublishedCommune]] | None = None,
+    decision: Decision = DECISION_1679,
 ) -> list[UnitResult]:
-    """Score, classify and rank every unit. Raises ``ScoreError`` listing all invalid scores.
+    """Score, classify and rank every unit under ``decision``. Raises ``ScoreError`` listing all invalid
+    scores. ``classes`` (tests of other bands) overrides the decision's.
 
     ``published_communes`` (the province's results, IV.1.2–1.4): for each district, every commune of
     the period's unit list with the class its district published (``None``: no final published result).
     A district given here is judged on that list, not on communes among ``units``; a district absent from
     a given mapping has no commune result at all.
     """
+    classes = classes or decision.classes
     seen: set[str] = set()
     for unit in units:
         if unit.id in seen:
@@ -273,6 +278,8 @@ def evaluate(
         seen.add(unit.id)
         if unit.kind not in ("department", "district", "commune"):
             raise InputError(f"{unit.id}: loại đơn vị «{unit.kind}» không hợp lệ")
+        if unit.kind not in decision.levels:
+            raise InputError(f"{unit.id}: quyết định {decision.id} không có cấp «{unit.kind}»")
         if unit.kind not in sets:
             raise InputError(f"{unit.id}: chưa chọn bộ tiêu chí cho loại đơn vị «{unit.kind}»")
         if sets[unit.kind].unit_kind != unit.kind:
@@ -280,7 +287,7 @@ def evaluate(
                 f"bộ tiêu chí {sets[unit.kind].id} dành cho «{sets[unit.kind].unit_kind}», "
                 f"không dùng được cho «{unit.kind}»"
             )
-        if unit.kind == "commune" and not unit.parent:
+        if unit.kind == "commune" and not unit.parent and decision.appraised_by.get("commune") == "district":
             raise InputError(f"{unit.id}: xã phải thuộc một huyện (parent)")
 
     results: list[UnitResult] = []
@@ -289,7 +296,7 @@ def evaluate(
         score = None
         if unit.scores is not None:
             try:
-                score = score_unit(sets[unit.kind], unit.scores, unit.name or unit.id)
+                score = score_unit(sets[unit.kind], unit.scores, unit.name or unit.id, decision)
             except ScoreError as exc:
                 errors.extend(exc.messages)
         results.append(UnitResult(unit.id, unit.name, unit.kind, unit.parent, score))
@@ -330,7 +337,7 @@ def evaluate(
             )
             continue
         commune_classes = [c.klass for c in communes]
-        klass, reason = district_class(district.class_by_score, commune_classes, classes)
+        klass, reason = district_class(district.class_by_score, commune_classes, classes, decision.district_rule)
         district.communes_reaching = communes_reaching(district.class_by_score, commune_classes, classes)
         district.communes_total = len(commune_classes)
         district.klass = klass
@@ -341,17 +348,17 @@ def evaluate(
     for result in results:
         if result.score is None or (result.kind == "district" and result.klass is None):
             continue
-        group = (
-            f"commune:{result.parent}" if result.kind == "commune" else result.kind
-        )
+        # IV.1.3: communes are ranked by the level that appraises them (their district under 1679)
+        by_district = result.kind == "commune" and decision.appraised_by.get("commune") == "district"
+        group = f"commune:{result.parent}" if by_district else result.kind
         groups.setdefault(group, []).append(result)
     for group, members in groups.items():
-        ranks = competition_ranks((m.id, m.score.index) for m in members)
+        ranks = ranks_by(((m.id, m.score.index) for m in members), decision.ranking)
         for member in members:
             member.rank = ranks[member.id]
             member.rank_group = group
     return results
 
 
-def describe_class(code: str | None) -> str:
-    return CLASS_LABELS.get(code, "Không xếp loại") if code else "Không xếp loại"
+def describe_class(code: str | None, decision: Decision = DECISION_1679) -> str:
+    return decision.class_labels().get(code, "Không xếp loại") if code else "Không xếp loại"

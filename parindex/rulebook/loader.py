@@ -172,6 +172,13 @@ class _Walker:
             )
         return value
 
+    def schema_1(self, top: dict[str, Node]) -> None:
+        """The optional ``schema`` key: only version 1 exists."""
+        if "schema" in top:
+            schema = self.guarded(self.integer, top["schema"], None, "schema")
+            if schema is not None and schema != 1:
+                self.report(top["schema"], None, f"schema {schema} không được hỗ trợ (chỉ hỗ trợ 1)")
+
     def guarded(self, fn, *args):
         """Run one reader; on ``_Invalid`` return ``None`` so the walk goes on."""
         try:
@@ -245,10 +252,7 @@ def _read_set(w: _Walker, root: Node, source: str, sha: str) -> CriteriaSet | No
     set_id = w.guarded(w.text, top["id"], None, "id") if "id" in top else None
     if set_id:
         w.set_code = set_id
-    if "schema" in top:
-        schema = w.guarded(w.integer, top["schema"], None, "schema")
-        if schema is not None and schema != 1:
-            w.report(top["schema"], None, f"schema {schema} không được hỗ trợ (chỉ hỗ trợ 1)")
+    w.schema_1(top)
     unit_kind = _opt(w, top, "unit_kind", w.choice_of, "unit_kind", UNIT_KINDS)
     year = _opt(w, top, "year", w.integer, "year")
     title = _opt(w, top, "title", w.text, "title")

@@ -135,10 +135,7 @@ class _Reader:
         design_id = self.opt(top, "id", self.safe_code, None, "id")
         if design_id:
             w.set_code = design_id
-        if "schema" in top:
-            schema = w.guarded(w.integer, top["schema"], None, "schema")
-            if schema is not None and schema != 1:
-                w.report(top["schema"], None, f"schema {schema} không được hỗ trợ (chỉ hỗ trợ 1)")
+        w.schema_1(top)
         year = self.opt(top, "year", w.integer, None, "year")
         title = self.opt(top, "title", w.text, None, "title")
         provenance = self.opt(top, "provenance", w.choice_of, None, "provenance", PROVENANCES)

@@ -124,3 +124,32 @@ def test_evaluate_unknown_criteria_set_and_bad_json(tmp_path):
     result = run("evaluate", str(bad))
     assert (result.returncode, result.stdout) == (1, "")
     assert "JSON không hợp lệ" in result.stderr
+
+
+# -- the decision as data (issue 12 §1) --------------------------------------------------------------------
+
+def test_check_decision_accepts_the_shipped_one_and_names_each_problem_of_a_broken_one(tmp_path):
+    assert (run("check-decision", "backan-1679").returncode, run("check-decision", "backan-1679").stdout) == (0, "")
+    broken = tmp_path / "qd.yaml"
+    shipped = (ROOT / "parindex/rulebook/decisions/backan-1679.yaml").read_text(encoding="utf-8")
+    broken.write_text(shipped.replace("drop: 1", "drop: 0").replace("ranking: competition", "ranking: x"),
+                      encoding="utf-8")
+    result = run("check-decision", str(broken), "khong-co")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{broken}:") and "district_rule.drop phải từ 1 trở lên" in line for line in lines)
+    assert any("ranking «x» không hợp lệ (cho phép: competition, dense)" in line for line in lines)
+    assert any(line.startswith("khong-co:0: -: không tìm thấy quyết định «khong-co»") for line in lines)
+
+
+def test_evaluate_under_another_decision_and_refuse_sets_it_does_not_have(tmp_path):
+    two_level = str(FIXTURES / "decision-two-level.yaml")
+    units = [{"id": "X1", "kind": "commune", "scores": {}}, {"id": "X2", "kind": "commune", "scores": {}}]
+    result = run("evaluate", _write(tmp_path, {"criteria": {"commune": "backan-2021-commune"}, "units": units}),
+                 "--decision", two_level)
+    assert result.returncode == 0, result.stderr
+    out = {u["id"]: u for u in json.loads(result.stdout)["units"]}
+    assert out["X1"]["index"] == "0.0" and out["X1"]["class"] == "chua_dat" and out["X1"]["rank_group"] == "commune"
+    refused = run("evaluate", "examples/evaluate-province.json", "--decision", two_level)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "quyết định test-two-level không có cấp «district»" in refused.stderr
