@@ -29,7 +29,7 @@ from parindex.assessments.models import Status as AssessmentStatus
 from parindex.audit.services import record
 from parindex.core import clock, locks
 from parindex.core.errors import DomainError, NotAllowed
-from parindex.periods.services import deadline_for, may_act
+from parindex.periods.services import deadline_for, decision_of, may_act
 from parindex.periods.timeline import AppraisalStep, appraisal_step, format_instant
 from parindex.rulebook import ScoreError
 from parindex.rulebook.engine import validate_scores
@@ -219,6 +219,11 @@ def appraise(appraisal: Appraisal, code: str, raw_points: str, comment: str, *, 
                                 "0 điểm (mục III.3.2.b), không cho %(value)s, trừ khi đơn vị bổ sung trong vòng "
                                 "giải trình") % {"item": code, "value": format_vi(points)})
         own = self_points(assessment, code)
+        decision = decision_of(unit.period)
+        if points > own and not decision.option("appraisal_may_exceed_self"):
+            raise DomainError(_("Tiêu chí %(item)s: theo %(decision)s, điểm thẩm định không được cao hơn điểm tự chấm "
+                                "(%(own)s), đã nhập %(value)s") % {"item": code, "decision": decision.id,
+                                                                  "own": format_vi(own), "value": format_vi(points)})
         if rules.needs_comment(points, own, comment):
             raise DomainError(_("Tiêu chí %(item)s: điểm thẩm định (%(value)s) khác điểm tự chấm (%(own)s) nên phải "
                                 "ghi nhận xét") % {"item": code, "value": format_vi(points), "own": format_vi(own)})
@@ -316,6 +321,10 @@ def open_explanation(appraisal: Appraisal, until: datetime, *, actor, request=No
         locked = _locked(appraisal)
         if not permissions.can_open_explanation(actor, unit):
             raise NotAllowed(_("Chỉ điều phối viên của cấp quản lý %(unit)s mở vòng giải trình") % {"unit": unit.name})
+        decision = decision_of(unit.period)
+        if not decision.option("explanation_round"):
+            raise DomainError(_("Theo %(decision)s không có vòng giải trình: sau thẩm định vòng 1, chuyển sang thẩm "
+                                "định cuối") % {"decision": decision.id})
         if locked.stage != Stage.ROUND1:
             raise DomainError(_("Chỉ mở vòng giải trình sau thẩm định vòng 1 (đang ở giai đoạn «%(stage)s»)")
                               % {"stage": Stage(locked.stage).label})

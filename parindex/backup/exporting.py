@@ -33,7 +33,7 @@ from parindex.assessments.models import Assessment, Evidence, ItemEvidence, Item
 from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError
 from parindex.criteria.models import CriteriaSetRecord
-from parindex.periods.models import Extension, Period
+from parindex.periods.models import Extension, Period, PeriodDecision
 from parindex.publication.models import NotAssessed, ProvinceResults
 from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import Unit
@@ -60,6 +60,7 @@ def _querysets(period: Period) -> dict[str, object]:
             set_id__in=period.criteria_sets.values("set_id")),
         "periods": Period.objects.filter(pk=period.pk),
         "period_criteria_sets": period.criteria_sets.all(),
+        "period_decisions": PeriodDecision.objects.filter(period=period),
         "period_units": period.units.all(),
         "extensions": Extension.objects.filter(period_unit__period=period),
         "role_assignments": RoleAssignment.objects.filter(

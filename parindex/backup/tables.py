@@ -26,16 +26,16 @@ from parindex.appraisal.models import Appraisal, Assignment, ExplanationEvidence
 from parindex.assessments.models import Assessment, Evidence, ItemEvidence, ItemScore, Participant
 from parindex.audit.models import AuditEntry
 from parindex.criteria.models import CriteriaSetRecord
-from parindex.periods.models import Extension, Period, PeriodCriteriaSet
+from parindex.periods.models import Extension, Period, PeriodCriteriaSet, PeriodDecision
 from parindex.publication.models import NotAssessed, ProvinceResults, Publication
 from parindex.survey.models import Answer, Invitation, ItemResolution, PaperEntry, PaperForm, Response, Survey
 from parindex.units.models import PeriodUnit, Unit
 
 FORMAT = "parindex.period-export"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Earlier versions still imported: version 1 (before the province's results) lacks the tables of
 # ``SINCE_VERSION``, which are then empty.
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
 
@@ -67,6 +67,7 @@ TABLES: list[Table] = [
     Table("criteria_set_records", CriteriaSetRecord, lambda r: r["set_id"]),
     Table("periods", Period, lambda r: r["year"]),
     Table("period_criteria_sets", PeriodCriteriaSet, lambda r: r["unit_kind"]),
+    Table("period_decisions", PeriodDecision, lambda r: r["period"]),
     Table("period_units", PeriodUnit, lambda r: r["code"]),
     Table("extensions", Extension, _pair("period_unit", "step")),
     Table("role_assignments", RoleAssignment, None, positional=True),
@@ -94,7 +95,7 @@ TABLES: list[Table] = [
 ]
 BY_MODEL = {t.model: t for t in TABLES}
 # The format version that added each later table (absent from earlier exports).
-SINCE_VERSION = {"province_results": 2, "not_assessed": 2}
+SINCE_VERSION = {"province_results": 2, "not_assessed": 2, "period_decisions": 3}
 
 
 def tables_of(version: int) -> list[Table]:

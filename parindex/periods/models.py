@@ -54,7 +54,26 @@ class Period(models.Model):
         return self.status == self.Status.OPEN
 
 
-class PeriodCriteriaSet(models.Model):
+class FixedOnceOpen(models.Model):
+    """What a period binds at its creation: changed or removed only while the period is in preparation."""
+
+    fixed_what = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.period.status != Period.Status.DRAFT:
+            raise PeriodLocked(f"{self.fixed_what} đã mở không được thay đổi")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.period.status != Period.Status.DRAFT:
+            raise PeriodLocked(f"{self.fixed_what} đã mở không được xoá")
+        return super().delete(*args, **kwargs)
+
+
+class PeriodCriteriaSet(FixedOnceOpen):
     """A criteria set copied into the period at creation (text + hash); fixed once it opens."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="criteria_sets")
@@ -73,20 +92,47 @@ class PeriodCriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.set_id} ({self.period.year})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding and self.period.status != Period.Status.DRAFT:
-            raise PeriodLocked("Bộ tiêu chí của kỳ đã mở không được thay đổi")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.period.status != Period.Status.DRAFT:
-            raise PeriodLocked("Bộ tiêu chí của kỳ đã mở không được xoá")
-        return super().delete(*args, **kwargs)
+    fixed_what = "Bộ tiêu chí của kỳ"
 
     def parsed(self):
         from parindex.criteria.models import parse_stored
 
         return parse_stored(self.sha256, f"{self.set_id}.yaml", lambda: self.source)
+
+
+class PeriodDecision(FixedOnceOpen):
+    """The decision file bound to the period at creation (text + hash, like its criteria sets); fixed once the
+    period opens. A period without one (restored from an export older than format 3) is under 1679."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="decision")
+    decision_id = models.CharField(_("mã quyết định"), max_length=100)
+    title = models.CharField(_("tên"), max_length=500)
+    source = models.TextField(_("nội dung YAML"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("quyết định áp dụng cho kỳ")
+        verbose_name_plural = _("quyết định áp dụng cho kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} ({self.period.year})"
+
+    fixed_what = "Quyết định áp dụng cho kỳ"
+
+    def parsed(self):
+        return parse_decision(self.sha256, self.source)
+
+
+_DECISIONS: dict[str, object] = {}
+
+
+def parse_decision(sha256: str, source: str):
+    """A stored decision's parsed form, cached by the SHA-256 of its text (a few kB each, few per site)."""
+    from parindex.rulebook.decision import loads_decision
+
+    if sha256 not in _DECISIONS:
+        _DECISIONS[sha256] = loads_decision(source, "quyet-dinh.yaml")
+    return _DECISIONS[sha256]
 
 
 class Extension(models.Model):

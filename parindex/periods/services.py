@@ -18,9 +18,9 @@ from parindex.audit.services import record
 from parindex.core import clock
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.criteria.models import CriteriaSetRecord
-from parindex.units.models import ASSESSED_KINDS, PeriodUnit
+from parindex.units.models import PeriodUnit
 
-from .models import Extension, Period, PeriodCriteriaSet
+from .models import Extension, Period, PeriodCriteriaSet, PeriodDecision
 from .timeline import FIELDS, STEP_LABELS, STEPS, Reading, default_timeline, format_instant, format_start, order_errors
 
 
@@ -28,31 +28,60 @@ def _timeline_of(period: Period) -> dict[str, datetime]:
     return {name: getattr(period, name) for name in FIELDS}
 
 
+def decision_of(period: Period):
+    """The decision the period is run under (``rulebook.decision.Decision``): the one bound at its creation;
+    Decision 1679 for a period restored from an export older than format 3, which had none."""
+    from parindex.rulebook.engine import DECISION_1679
+
+    try:
+        bound = period.decision
+    except PeriodDecision.DoesNotExist:
+        return DECISION_1679
+    return bound.parsed()
+
+
 def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None = None,
-                  reading: str = Reading.STRICT, request=None) -> Period:
-    """A new period with the default timeline of section V, binding a criteria set per unit kind."""
+                  reading: str | None = None, request=None, decision_source: str | None = None) -> Period:
+    """A new period with the decision's default timeline and reading (section V of 1679), binding the
+    decision (1679 by default; ``decision_source``: another decision file's text) and a criteria set per
+    level of the decision, each checked against it (its survey points, III.1.2)."""
+    from parindex.rulebook.decision import DECISIONS_DIR, DecisionError, loads_decision, set_problems
+
     if not permissions.can_manage_periods(actor):
         raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được tạo kỳ đánh giá"))
     if not 2000 <= year <= 2100:
         raise DomainError(_("Năm đánh giá «%(year)s» không hợp lệ (từ 2000 đến 2100)") % {"year": year})
     if Period.objects.filter(year=year).exists():
         raise DomainError(_("Kỳ đánh giá năm %(year)s đã có") % {"year": year})
+    if decision_source is None:
+        decision_source = (DECISIONS_DIR / "backan-1679.yaml").read_text(encoding="utf-8")
+    try:
+        decision = loads_decision(decision_source, "quyet-dinh.yaml")
+    except DecisionError as exc:
+        raise DomainError(_("Tệp quyết định có %(n)s lỗi") % {"n": len(exc.problems)},
+                          errors=[str(p) for p in exc.problems]) from None
+    reading = reading or decision.reading
     if reading not in Reading.values:
         raise DomainError(_("Cách hiểu «%(reading)s» không hợp lệ") % {"reading": reading})
     if sets is None:
         sets = {}
-        for kind in ASSESSED_KINDS:
+        for kind in decision.levels:
             record_ = (CriteriaSetRecord.objects.filter(unit_kind=kind, year__lte=year)
                        .order_by("-year").first())
             if record_ is None:
                 raise DomainError(_("Chưa có bộ tiêu chí cho loại đơn vị «%(kind)s» áp dụng cho năm %(year)s")
                                   % {"kind": kind, "year": year})
             sets[kind] = record_
-    missing = [k for k in ASSESSED_KINDS if k not in sets]
+    missing = [k for k in decision.levels if k not in sets]
     if missing:
         raise DomainError(_("Thiếu bộ tiêu chí cho: %(kinds)s") % {"kinds": ", ".join(missing)})
+    problems = set_problems(decision, {kind: rec.parsed() for kind, rec in sets.items()})
+    if problems:
+        raise DomainError(_("Bộ tiêu chí không hợp với quyết định %(id)s") % {"id": decision.id}, errors=problems)
     with transaction.atomic():
-        period = Period.objects.create(year=year, reading=reading, **default_timeline(year, reading))
+        period = Period.objects.create(year=year, reading=reading, **default_timeline(year, reading, decision))
+        PeriodDecision.objects.create(period=period, decision_id=decision.id, title=decision.title,
+                                      source=decision_source, sha256=decision.sha256)
         for kind, rec in sets.items():
             if rec.unit_kind != kind:
                 raise DomainError(_("Bộ tiêu chí %(set)s dành cho «%(for)s», không dùng được cho «%(kind)s»")
@@ -60,7 +89,8 @@ def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None
             PeriodCriteriaSet.objects.create(period=period, unit_kind=kind, set_id=rec.set_id, title=rec.title,
                                              provenance=rec.provenance, source=rec.source, sha256=rec.sha256)
         record("period.created", period, actor=actor, request=request,
-               after={"year": year, "reading": reading, **_timeline_of(period),
+               after={"year": year, "reading": reading, "decision": f"{decision.id} ({decision.sha256[:12]})",
+                      **_timeline_of(period),
                       "criteria": {k: f"{r.set_id} ({r.sha256[:12]})" for k, r in sets.items()}})
     return period
 
@@ -100,8 +130,8 @@ def open_period(period: Period, *, actor, request=None) -> Period:
                           % {"s": period.get_status_display()})
     if not period.units.assessed().exists():
         raise DomainError(_("Kỳ đánh giá chưa có danh sách đơn vị (nạp bằng load_units)"))
-    if period.criteria_sets.count() != len(ASSESSED_KINDS):
-        raise DomainError(_("Kỳ đánh giá chưa đủ bộ tiêu chí cho ba loại đơn vị"))
+    if period.criteria_sets.count() != len(decision_of(period).levels):
+        raise DomainError(_("Kỳ đánh giá chưa đủ bộ tiêu chí cho các cấp của quyết định"))
     with transaction.atomic():
         period.status = Period.Status.OPEN
         period.save(update_fields=["status"])

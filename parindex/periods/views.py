@@ -64,7 +64,7 @@ def period_detail(request, year: int):
     period = get_object_or_404(Period, year=year)
     return render(request, "periods/detail.html", {
         "period": period, "timeline": timeline_rows(period), "steps": STEPS,
-        "criteria_sets": period.criteria_sets.all(),
+        "criteria_sets": period.criteria_sets.all(), "decision": services.decision_of(period),
         "can_manage": permissions.can_manage_periods(request.user),
         "can_view_survey": permissions.can_view_survey(request.user),
         "can_view_province_results": permissions.can_view_province_results(request.user),

@@ -32,7 +32,7 @@ from parindex.audit.services import record
 from parindex.core import clock, locks
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.periods.models import Period
-from parindex.periods.services import may_act
+from parindex.periods.services import decision_of, may_act
 from parindex.periods.timeline import Step
 from parindex.rulebook.engine import PublishedCommune, UnitInput, UnitResult, describe_class, evaluate
 from parindex.rulebook.numbers import to_str
@@ -99,13 +99,15 @@ def _lacks(unit: PeriodUnit, appraisal: Appraisal | None, survey: dict | None, s
     return lacks
 
 
-def _row(result, fields, not_assessed: NotAssessed | None, blocker: Blocker | None, district_scope) -> dict:
+def _row(result, fields, not_assessed: NotAssessed | None, blocker: Blocker | None, district_scope,
+         decision) -> dict:
     s = result.score if result is not None else None
     row = {
         "code": result.id, "name": result.name, "kind": result.kind,
         "self_points": to_str(s.self_points) if s else None, "survey_points": to_str(s.survey_points) if s else None,
         "total": to_str(s.total) if s else None, "index": format(s.index, "f") if s else None,
-        "class_by_score": result.class_by_score, "class": result.klass, "class_label": describe_class(result.klass),
+        "class_by_score": result.class_by_score, "class": result.klass,
+        "class_label": describe_class(result.klass, decision),
         "rank": result.rank, "fields": {f: to_str(s.fields[f]) for f in fields} if s else {},
         "criteria": {k: to_str(v) for k, v in s.criteria.items()} if s else {},
         "reasons": list(result.reasons) if s else [], "not_assessed": None, "lacks": [],
@@ -151,7 +153,9 @@ def province_results(period: Period) -> dict:
         scores = {**appraisal.result, **{k: str(v) for k, v in survey.get(unit.code, {}).items()}}
         inputs.append(UnitInput(unit.code, unit.name, unit.kind, None, scores))
     districts = [u for u in units if u.kind == UnitKind.DISTRICT]
-    results = {r.id: r for r in evaluate(sets, inputs, published_communes=_published_communes(period, districts))}
+    decision = decision_of(period)
+    results = {r.id: r for r in evaluate(sets, inputs, published_communes=_published_communes(period, districts),
+                                         decision=decision)}
 
     by_code = {b.code: b for b in blockers}
     groups = {}
@@ -164,7 +168,7 @@ def province_results(period: Period) -> dict:
             if result is None:  # not assessed, or no criteria set: a line without a score
                 result = UnitResult(unit.code, unit.name, unit.kind, None, None)
             rows.append(_row(result, fields, not_assessed.get(unit.pk), by_code.get(unit.code),
-                             services.district_scope(unit.code)))
+                             services.district_scope(unit.code), decision))
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
         groups[kind] = {
             "label": str(UnitKind(kind).label),

@@ -37,7 +37,7 @@ from parindex.core import clock, locks
 from parindex.core.concurrency import is_lock_conflict
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.periods.models import Period
-from parindex.periods.services import may_act
+from parindex.periods.services import decision_of, may_act
 from parindex.periods.timeline import Step
 from parindex.rulebook.engine import UnitInput, describe_class, evaluate
 from parindex.rulebook.numbers import to_str
@@ -67,14 +67,16 @@ def commune_results(district: PeriodUnit) -> dict:
         appraisal = appraisals.get(commune.pk)
         scores = appraisal.result if appraisal is not None and appraisal.stage == Stage.FINALIZED else None
         inputs.append(UnitInput(commune.code, commune.name, "commune", district.code, scores))
-    results = evaluate({"commune": cset}, inputs)
+    decision = decision_of(district.period)
+    results = evaluate({"commune": cset}, inputs, decision=decision)
     rows = []
     for r in results:
         s = r.score
         rows.append({
             "code": r.id, "name": r.name, "total": to_str(s.total) if s else None,
-            "index": format(s.index, "f") if s else None, "class": r.klass, "class_label": describe_class(r.klass),
-            "rank": r.rank, "fields": {k: to_str(v) for k, v in s.fields.items()} if s else {},
+            "index": format(s.index, "f") if s else None, "class": r.klass,
+            "class_label": describe_class(r.klass, decision), "rank": r.rank,
+            "fields": {k: to_str(v) for k, v in s.fields.items()} if s else {},
             "reasons": r.reasons,
         })
     rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, row["code"]))

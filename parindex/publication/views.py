@@ -31,8 +31,8 @@ from parindex.core.errors import DomainError, NotAllowed
 from parindex.documents.heading import for_district_publication
 from parindex.documents.responses import pdf_response, xlsx_response
 from parindex.periods.models import Period
+from parindex.periods.services import decision_of
 from parindex.periods.timeline import format_instant
-from parindex.rulebook.engine import CLASSES_1679
 from parindex.rulebook.numbers import format_vi
 from parindex.units.models import PeriodUnit, UnitKind
 
@@ -184,7 +184,7 @@ def _public_context(district, shown: Publication, versions: list[Publication]) -
     return {
         "period": district.period, "district": district, "shown": shown, "versions": versions,
         "latest": versions[0], "is_latest": shown.pk == versions[0].pk, "content": content, "units": units,
-        "ranked": sum(1 for u in units if u.get("rank") is not None), "classes": CLASSES_1679,
+        "ranked": sum(1 for u in units if u.get("rank") is not None), "classes": decision_of(district.period).classes,
         "query": f"?{VERSION_PARAM}={shown.version}" if shown.pk != versions[0].pk else "",
         "heading": for_district_publication(content["district"]["name"],
                                             timezone.localtime(shown.published_at).date()),

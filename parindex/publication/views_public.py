@@ -25,7 +25,7 @@ from parindex.board.paging import paginate
 from parindex.documents.heading import Heading, Signer, province_body
 from parindex.documents.responses import pdf_response, xlsx_response
 from parindex.periods.models import Period
-from parindex.rulebook.engine import CLASSES_1679
+from parindex.periods.services import decision_of
 from parindex.units.models import UnitKind
 
 from . import exports_province, public_stats, services
@@ -66,8 +66,9 @@ def province_versions(period: Period) -> list[Publication]:
     return list(Publication.objects.filter(period=period, scope=SCOPE).order_by("-version"))
 
 
-def _classes() -> list[tuple[str, str]]:
-    return [(c.code, c.label) for c in CLASSES_1679]
+def _classes(period: Period) -> list[tuple[str, str]]:
+    """The classes of the decision the period is run under (IV.1.1 of 1679)."""
+    return [(c.code, c.label) for c in decision_of(period).classes]
 
 
 def _district_pages(period: Period) -> set[str]:
@@ -105,7 +106,7 @@ def _groups(period: Period, content: dict, *, links: bool, request=None) -> list
         out.append({"kind": kind, "label": group.get("label", ""), "criteria_set": group.get("criteria_set"),
                     "title": exports_province.GROUP_TITLES.get(kind, ""),
                     "units": units, "fields": group.get("fields", []), "ranked": public_stats.ranked_count(group),
-                    "distribution": public_stats.distribution(group, _classes(),
+                    "distribution": public_stats.distribution(group, _classes(period),
                                                               (_("Không xếp loại"), _("Không đánh giá năm nay"))),
                     "heat": public_stats.heat({**group, "units": shown}), "page": page})
     return out

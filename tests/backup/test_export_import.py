@@ -26,9 +26,11 @@ from parindex.backup.importing import ImportRefused, import_period
 from parindex.backup.tables import FILES_DIR, MANIFEST, NOT_EXPORTED, TABLES
 from parindex.core import clock, demo
 from parindex.criteria.services import load_criteria_files
-from parindex.periods.models import Period
+from parindex.periods.models import Period, PeriodDecision
+from parindex.periods.services import decision_of
 from parindex.publication.models import NotAssessed, ProvinceResults, Publication
 from parindex.publication.services import commune_results
+from parindex.rulebook.engine import DECISION_1679
 
 from ..conftest import NOW
 
@@ -264,6 +266,28 @@ def test_an_export_of_format_version_1_still_imports_without_the_province_tables
     import_period(copy)
     assert Period.objects.filter(year=YEAR).exists() and Publication.objects.exists()
     assert not ProvinceResults.objects.exists() and not NotAssessed.objects.exists()
+    assert not PeriodDecision.objects.exists()  # before version 3: run under 1679, as it was
+    assert decision_of(Period.objects.get(year=YEAR)) is DECISION_1679
+
+
+def test_an_export_of_format_version_2_imports_under_decision_1679(exported, db, media, tmp_path):
+    copy = _copy(exported[0], tmp_path)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["format_version"] = 2
+    (copy / "period_decisions.jsonl").unlink()
+    del manifest["data_files"]["period_decisions.jsonl"]
+    manifest["counts"].pop("period_decisions", None)
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    import_period(copy)
+    period = Period.objects.get(year=YEAR)
+    assert not PeriodDecision.objects.exists() and decision_of(period) is DECISION_1679
+    assert ProvinceResults.objects.count() == len(exported[1]["province"][0])
+
+
+def test_the_period_keeps_its_decision_through_export_and_import(exported, db, media):
+    import_period(exported[0])
+    bound = PeriodDecision.objects.get(period__year=YEAR)
+    assert (bound.decision_id, bound.sha256) == ("backan-1679", DECISION_1679.sha256)
 
 
 def test_refused_for_an_unknown_format_version(exported, db, media, tmp_path):
