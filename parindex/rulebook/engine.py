@@ -94,7 +94,8 @@ def validate_scores(cset: CriteriaSet, scores: Mapping[str, object], unit: str) 
         try:
             value = _parse_cached(raw) if isinstance(raw, str) else parse_decimal(raw)
         except NotANumber:
-            errors.append(f"{unit}: tiêu chí {code}: giá trị «{raw}» không phải là số — "
+            errors.append(f"{unit}: tiêu chí {code}: giá trị «{raw}» không phải là số "
+                          f"(chỉ nhận chữ số 0–9 với dấu phẩy hoặc chấm, không dấu + hay −) — "
                           f"cho phép: {item.allowed_description()}")
             continue
         ok = Decimal(0) <= value <= item.max_points

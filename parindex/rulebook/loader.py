@@ -154,12 +154,15 @@ class _Walker:
         number_tags = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"}
         if not isinstance(node, ScalarNode) or node.tag not in number_tags:
             raise self.fail(node, code, f"{what} phải là số, không phải «{_show(node)}»")
+        text = node.value.strip()
+        minus = text.startswith("-")  # a file may write a sign; typed points may not (numbers.parse_decimal)
         try:
-            value = parse_decimal(node.value)
+            value = parse_decimal(text[1:] if minus else text)
         except NotANumber:
             raise self.fail(node, code, f"{what} «{node.value}» không phải là số") from None
-        if not negative and value < 0:
+        if minus and not negative:
             raise self.fail(node, code, f"{what} không được âm: {node.value}")
+        value = -value if minus else value
         if decimal_places(value) > places:
             raise self.fail(node, code, f"{what} «{node.value}» có quá {places} chữ số thập phân")
         return value

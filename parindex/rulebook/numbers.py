@@ -12,7 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 INDEX_QUANTUM = Decimal("0.01")
 HUNDRED = Decimal(100)
 
-_NUMBER = re.compile(r"^\s*([+-]?)(\d+)(?:[.,](\d+))?\s*$")
+# Plain decimals only (issue 12 §3): ASCII digits 0-9, one "." or "," and no sign. Other digit
+# systems ("１", "١") and signs ("-0", "+1") are refused: a point is never negative, and a score
+# typed with a sign or in another script is a mistake to show, not to guess.
+_NUMBER = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]+))?\s*$", re.ASCII)
 
 # The longest score text read at all: "12,3456" needs 7; 20 leaves room for spaces around it.
 # Longer text is refused before parsing or caching (docs/security.md, "Memory").
@@ -35,7 +38,8 @@ def shorten(raw: str, limit: int = MAX_SCORE_CHARS) -> str:
 def parse_decimal(raw: object) -> Decimal:
     """Read a number typed by a person or written in a file: "0,5", "0.5", 1, Decimal("2").
 
-    Floats are refused: their binary value is not the number the person meant.
+    Text must be a plain decimal: digits 0-9 with "." or "," and no sign ("-0", "+1", "１" and
+    "١" are refused). Floats are refused: their binary value is not the number the person meant.
     Raises ``NotANumber`` for anything else.
     """
     if isinstance(raw, bool) or isinstance(raw, float):
@@ -53,9 +57,9 @@ def parse_decimal(raw: object) -> Decimal:
     match = _NUMBER.match(raw)
     if not match:
         raise NotANumber(raw)
-    sign, whole, frac = match.groups()
+    whole, frac = match.groups()
     try:
-        return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+        return Decimal(f"{whole}.{frac}" if frac else whole)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
         raise NotANumber(raw) from exc
 

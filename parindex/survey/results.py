@@ -18,7 +18,7 @@ Every step: atomic → lock the Survey row (``core.locks``) → check → change
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from parindex.core import locks
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.publication import services as publication
 from parindex.publication.models import Publication
-from parindex.rulebook.numbers import to_str
+from parindex.rulebook.numbers import NotANumber, parse_decimal, to_str
 from parindex.units.models import PeriodUnit, UnitKind
 
 from . import collect, paper, services
@@ -99,8 +99,8 @@ def _reason(reason: str, *, required: bool) -> str:
 
 def _points(raw, item) -> Decimal:
     try:
-        points = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        points = parse_decimal(raw if isinstance(raw, Decimal | int) else str(raw))  # plain decimals only
+    except NotANumber:
         points = None
     if points is None or not points.is_finite() or not (0 <= points <= item.max_points) \
             or points != points.quantize(Decimal("0.01")):

@@ -251,7 +251,8 @@ def test_text_in_a_number_cell_is_refused(hoa_muc, officer):
     data = excel.export(hoa_muc)
     row = rows_of(data)["c.3.1"]
     assert refused(hoa_muc, edit(data, set_points(c_3_1="abc")), officer) == [
-        f"Dòng {row}: tiêu chí c.3.1: giá trị «abc» không phải là số — "
+        f"Dòng {row}: tiêu chí c.3.1: giá trị «abc» không phải là số (chỉ nhận chữ số 0–9 với dấu phẩy hoặc chấm, "
+        "không dấu + hay −) — "
         "cho phép: một trong các giá trị 0; 1,5; 3; 4; 5; 6"]
 
 

@@ -13,6 +13,8 @@ from parindex.core.errors import DomainError, NotAllowed
 from parindex.units.models import Unit
 from parindex.units.states import WorkState
 
+# The engine's message for text that is not a plain decimal (issue 12 §3).
+NOT_PLAIN = "không phải là số (chỉ nhận chữ số 0–9 với dấu phẩy hoặc chấm, không dấu + hay −)"
 URL = "/ky/2021/don-vi/02098/tu-danh-gia/"
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -33,8 +35,9 @@ def test_comma_and_dot_are_both_accepted(hoa_muc, persona, typed):
 
 
 @pytest.mark.parametrize(("typed", "message"), [
-    ("abc", "Xã Hoà Mục: tiêu chí a.1.1: giá trị «abc» không phải là số — cho phép: một trong các giá trị 0; 0,5; 1"),
-    ("-1", "Xã Hoà Mục: tiêu chí a.1.1: giá trị «-1» không hợp lệ — cho phép: một trong các giá trị 0; 0,5; 1"),
+    *[(typed, f"Xã Hoà Mục: tiêu chí a.1.1: giá trị «{typed}» {NOT_PLAIN} — cho phép: một trong các giá trị 0; 0,5; 1")
+      # plain decimals only (issue 12 §3): other digit systems and signs are refused, "-0" and "+1" too
+      for typed in ("abc", "-1", "-0", "+1", "１", "١", "0,５", "1e0")],
     ("0,3", "Xã Hoà Mục: tiêu chí a.1.1: giá trị «0,3» không hợp lệ — cho phép: một trong các giá trị 0; 0,5; 1"),
     ("2", "Xã Hoà Mục: tiêu chí a.1.1: giá trị «2» không hợp lệ — cho phép: một trong các giá trị 0; 0,5; 1"),
 ])

@@ -39,10 +39,9 @@ def test_missing_score_counts_zero_and_is_reported(mini):
 @pytest.mark.parametrize(
     ("code", "raw", "message"),
     [
-        ("a.1.1", "abc", "Sở Y tế: tiêu chí a.1.1: giá trị «abc» không phải là số — cho phép: "
-                         "một trong các giá trị 0; 0,5; 1"),
-        ("a.1.1", "-1", "Sở Y tế: tiêu chí a.1.1: giá trị «-1» không hợp lệ — cho phép: "
-                        "một trong các giá trị 0; 0,5; 1"),
+        *[("a.1.1", typed, f"Sở Y tế: tiêu chí a.1.1: giá trị «{typed}» không phải là số (chỉ nhận chữ số 0–9 "
+                           "với dấu phẩy hoặc chấm, không dấu + hay −) — cho phép: một trong các giá trị 0; 0,5; 1")
+          for typed in ("abc", "-1", "-0", "+1", "１", "١")],  # plain decimals only (issue 12 §3)
         ("a.1.1", "0,3", "Sở Y tế: tiêu chí a.1.1: giá trị «0,3» không hợp lệ — cho phép: "
                          "một trong các giá trị 0; 0,5; 1"),
         ("a.1.2", "0.3", "Sở Y tế: tiêu chí a.1.2: giá trị «0.3» không hợp lệ — cho phép: "

@@ -9,7 +9,7 @@ from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.rulebook.engine import score_unit
 from parindex.survey import collect, results, services
-from parindex.survey.models import Answer, Survey
+from parindex.survey.models import Answer, ItemResolution, Survey
 from parindex.survey.scoring import round_points
 from parindex.units.models import PeriodUnit
 
@@ -78,12 +78,15 @@ def test_close_is_refused_while_an_item_is_unresolved_then_resolution_closes(wor
     assert AuditEntry.objects.filter(action="survey.item_resolved").count() >= 1
 
 
-@pytest.mark.parametrize("points", ["-1", "999", "abc", "0,123", "NaN"])
+# "-0", "+1", "１" and "١": plain decimals only (issue 12 §3).
+@pytest.mark.parametrize("points", ["-1", "999", "abc", "0,123", "NaN", "-0", "+1", "１", "١"])
 def test_a_resolution_out_of_range_is_refused(world, survey, coordinator, points):
     unit, item = _make_unresolved(survey, world)
+    before = list(ItemResolution.objects.values_list("pk", "points"))
     with pytest.raises(DomainError) as refused:
         results.resolve_item(survey, unit, item.code, points, "lý do", actor=coordinator)
-    assert item.code in refused.value.message
+    assert refused.value.message.startswith(f"Tiêu chí {item.code}: điểm «{points}» không hợp lệ — cho phép từ 0 đến")
+    assert list(ItemResolution.objects.values_list("pk", "points")) == before
 
 
 def test_a_resolution_needs_a_reason_and_the_coordinator(world, survey, coordinator, persona):
