@@ -59,7 +59,9 @@ def submit_province(period) -> list:
             ItemScore(assessment=assessment, item_code=code, points=view.item.max_points,
                       explanation=f"Giải trình {code}", version=1, updated_by=officer, updated_at=timezone.now())
             for code, view in services.item_views(assessment).items())
-        services.set_participants(assessment, [("Người A", "Thủ trưởng"), ("Người B", "Chuyên viên")], actor=officer)
+        services.set_participants(assessment, [(f"Người {i + 1}", role, role) for i, role in  # III.2.2
+                                                enumerate(services.required_roles(assessment.period_unit))],
+                                  actor=officer)
         services.send_for_approval(assessment, actor=officer)
         out.append(services.approve_and_submit(assessment, actor=head))
     return out

@@ -409,22 +409,26 @@ def add_explanation_upload(appraisal: Appraisal, code: str, uploaded, location: 
                            request=None) -> ExplanationEvidence:
     """A new file for an item under comment: every check first, so a refused step stores no file."""
     from parindex.assessments.files import removed_if_step_fails
-    from parindex.assessments.services import store_upload
+    from parindex.assessments.services import evidence_location, store_upload
 
     with removed_if_step_fails(), transaction.atomic():  # the link fails → the stored file goes too
         _explanation_row(appraisal, code, actor)
+        evidence_location(code, getattr(uploaded, "name", None), location)  # before the file is stored (III.2.1)
         evidence = store_upload(appraisal.assessment, uploaded, actor=actor, request=request)
         return add_explanation_evidence(appraisal, code, evidence, location, actor=actor, request=request)
 
 
 def add_explanation_evidence(appraisal: Appraisal, code: str, evidence: Evidence, location: str, *, actor,
                              request=None) -> ExplanationEvidence:
+    from parindex.assessments.services import evidence_location
+
     with transaction.atomic():
         row = _explanation_row(appraisal, code, actor)
         if evidence.assessment_id != appraisal.assessment_id:
             raise DomainError(_("Tiêu chí %(item)s: tài liệu không thuộc thư viện tài liệu của đơn vị này")
                               % {"item": code})
-        link = ExplanationEvidence.objects.create(item=row, evidence=evidence, location=(location or "").strip(),
+        link = ExplanationEvidence.objects.create(item=row, evidence=evidence,
+                                                  location=evidence_location(code, evidence, location),
                                                   added_by=actor)
         record("appraisal.evidence_added", appraisal, actor=actor, request=request,
                after={"item": code, "evidence": str(evidence), "location": link.location})

@@ -90,7 +90,7 @@ class SheetData:
     lines: list[Line]
     total: Decimal
     maximum: Decimal
-    participants: list[tuple[str, str]]
+    participants: list[tuple[str, str, str]]  # name, position, role (III.2.2; "" for others)
     meeting_date: date | None
     difficulties: str
     status_label: str
@@ -114,12 +114,12 @@ def _rows_of(assessment: Assessment) -> tuple[dict, list[tuple[str, str]], date 
                        [_evidence_label(e["label"], e.get("location", "")) for e in v.get("evidence", [])])
                 for code, v in snap["items"].items()}
         meeting = date.fromisoformat(snap["meeting_date"]) if snap.get("meeting_date") else None
-        people = [(p["name"], p["position"]) for p in snap.get("participants", [])]
+        people = [(p["name"], p["position"], p.get("role", "")) for p in snap.get("participants", [])]
         return rows, people, meeting, snap.get("difficulties", ""), True
     rows = {code: (v.points, v.score.explanation if v.score else "",
                    [_evidence_label(str(link.evidence), link.location) for link in v.links])
             for code, v in services.item_views(assessment).items()}
-    people = [(p.name, p.position) for p in assessment.participants.all()] if assessment.pk else []
+    people = [(p.name, p.position, p.role) for p in assessment.participants.all()] if assessment.pk else []
     return rows, people, assessment.meeting_date, assessment.difficulties, False
 
 

@@ -121,6 +121,8 @@ class Participant(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="participants")
     name = models.CharField(_("họ và tên"), max_length=150)
     position = models.CharField(_("chức vụ"), max_length=200)
+    # which of the decision's required participants (III.2.2) this person is; "" for anyone else present
+    role = models.CharField(_("thành phần"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

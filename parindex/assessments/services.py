@@ -8,6 +8,7 @@ withdraw a submission before the deadline; after it only the coordinator of that
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from decimal import Decimal
 
@@ -96,6 +97,11 @@ class ItemView:
     @property
     def has_support(self) -> bool:
         return bool(self.links) or bool(self.score and self.score.explanation.strip())
+
+    @property
+    def unlocated(self) -> bool:
+        """III.2.1: a linked document that does not say where in it (mục, điểm, khoản…) the content is."""
+        return any(not link.location.strip() for link in self.links)
 
     @property
     def missing_support(self) -> bool:
@@ -292,12 +298,24 @@ def add_document(assessment: Assessment, *, number: str, issued_on, issuer: str,
     return evidence
 
 
+def evidence_location(code: str, evidence, location: str | None) -> str:
+    """III.2.1: «tài liệu kiểm chứng phải chỉ cụ thể nội dung tại mục, điểm, khoản nào»: every link of a document
+    to an item says where in it; the one check of the sheet's links and of the explanation round's."""
+    location = (location or "").strip()
+    if not location:
+        what = str(evidence)[:80] if evidence is not None else gettext("tài liệu")
+        raise DomainError(gettext("Tiêu chí %(code)s: hãy ghi vị trí nội dung kiểm chứng trong «%(doc)s» (mục, "
+                                  "điểm, khoản hoặc trang); tài liệu kiểm chứng phải chỉ cụ thể nội dung tại mục, "
+                                  "điểm, khoản nào (mục III.2.1)") % {"code": code, "doc": what})
+    return location
+
+
 def link_evidence(assessment: Assessment, code: str, evidence: Evidence, location: str, *, actor, at=None,
                   request=None) -> ItemEvidence:
     if evidence.assessment_id != assessment.pk:
         raise DomainError(gettext("Tài liệu không thuộc thư viện tài liệu của đơn vị này"))
     parse_points(assessment, code, "")  # the item exists and is self-assessed
-    location = (location or "").strip()
+    location = evidence_location(code, evidence, location)
     require_lengths([(gettext("Tiêu chí %(code)s: vị trí trong tài liệu") % {"code": code}, location,
                       limit_of(ItemEvidence, "location"))])
     with transaction.atomic():
@@ -335,34 +353,56 @@ def unlink_evidence(link: ItemEvidence, *, actor, at=None, request=None) -> None
 
 # -- participants and report ----------------------------------------------------------------------
 
-def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, actor, meeting_date=None,
+def required_roles(unit) -> tuple[str, ...]:
+    """The participants the period's decision requires at a unit's self-assessment meeting (III.2.2),
+    in its order; () when the decision names none (then at least one participant is still required)."""
+    return (period_services.decision_of(unit.period).participants or {}).get(unit.kind, ())
+
+
+def missing_roles(assessment: Assessment, roles: tuple[str, ...]) -> list[str]:
+    """The required participants not yet recorded (III.2.2); every role needs at least one person."""
+    present = set(assessment.participants.values_list("role", flat=True)) if assessment.pk else set()
+    return [role for role in roles if role not in present]
+
+
+def set_participants(assessment: Assessment, rows: list[tuple[str, ...]], *, actor, meeting_date=None,
                      difficulties: str | None = None, at=None, request=None) -> None:
-    """Replace the meeting's participants (III.2.2) and the difficulties section."""
+    """Replace the meeting's participants (III.2.2) and the difficulties section.
+
+    ``rows``: (name, position, role), role being one of the decision's required participants for the
+    unit's kind (``required_roles``) or "" for anyone else present; (name, position) means role "".
+    """
     errors = []
     clean = []
-    for n, (name, position) in enumerate(rows, start=1):
-        name, position = (name or "").strip(), (position or "").strip()
+    roles = required_roles(assessment.period_unit)
+    for n, row in enumerate(rows, start=1):
+        name, position, role = (*row, "")[:3] if len(row) in (2, 3) else ("", "", "")
+        name, position, role = (name or "").strip(), (position or "").strip(), (role or "").strip()
         if not name and not position:
             continue
         if not name or not position:
             errors.append(gettext("Dòng %(n)s: cần cả họ tên và chức vụ") % {"n": n})
+        if role and role not in roles:
+            errors.append(gettext("Dòng %(n)s: thành phần «%(role)s» không có trong quy định (mục III.2.2); "
+                                  "chọn một trong: %(roles)s, hoặc để trống")
+                          % {"n": n, "role": role[:60], "roles": "; ".join(roles) or "—"})
         for label, value, field in ((gettext("họ và tên"), name, "name"), (gettext("chức vụ"), position, "position")):
             try:
                 require_lengths([(label, value, limit_of(Participant, field))])
             except DomainError as exc:
                 errors.append(gettext("Dòng %(n)s: %(message)s") % {"n": n, "message": exc.message})
-        clean.append((name, position))
+        clean.append((name, position, role))
     if errors:
         raise DomainError(gettext("Danh sách thành phần tham gia chưa đúng"), errors=errors)
     with transaction.atomic():
         assessment = _lock(assessment)
         _require_editable(assessment, actor, at)
-        before = {"participants": [f"{p.name} — {p.position}" for p in assessment.participants.all()],
+        before = {"participants": [_person(p.name, p.position, p.role) for p in assessment.participants.all()],
                   "difficulties": assessment.difficulties,
                   "meeting_date": assessment.meeting_date}
         assessment.participants.all().delete()
-        Participant.objects.bulk_create(Participant(assessment=assessment, name=a, position=b, order=i)
-                                        for i, (a, b) in enumerate(clean))
+        Participant.objects.bulk_create(Participant(assessment=assessment, name=a, position=b, role=c, order=i)
+                                        for i, (a, b, c) in enumerate(clean))
         if difficulties is not None:
             assessment.difficulties = difficulties.strip()
         if meeting_date is not None:
@@ -370,8 +410,12 @@ def set_participants(assessment: Assessment, rows: list[tuple[str, str]], *, act
         assessment.save(update_fields=["difficulties", "meeting_date"])
         _start(assessment, actor)
         record("assessment.report_changed", assessment, actor=actor, request=request, before=before,
-               after={"participants": [f"{a} — {b}" for a, b in clean], "difficulties": assessment.difficulties,
+               after={"participants": [_person(*row) for row in clean], "difficulties": assessment.difficulties,
                       "meeting_date": assessment.meeting_date})
+
+
+def _person(name: str, position: str, role: str) -> str:
+    return f"{name} — {position}" + (f" ({role})" if role else "")
 
 
 # -- readiness: what blocks sending to the head and submitting ------------------------------------
@@ -387,16 +431,19 @@ class Readiness:
     unscored: list[Item]
     unsupported: list[Item]   # points above 0 with neither evidence nor explanation (III.3.2.b)
     other: list[str]          # state, permission, deadline, participants
+    unlocated: list[Item] = dataclass_field(default_factory=list)  # evidence linked without its location (III.2.1)
 
     @property
     def blocked(self) -> bool:
-        return bool(self.unscored or self.unsupported or self.other)
+        return bool(self.unscored or self.unsupported or self.unlocated or self.other)
 
     def messages(self, limit: int = LISTED_ITEMS) -> list[str]:
         out = list(self.other)
         for items, what in ((self.unscored, gettext("chưa chấm điểm")),
                             (self.unsupported, gettext("có điểm nhưng không có tài liệu kiểm chứng, "
-                                                       "không có giải trình"))):
+                                                       "không có giải trình")),
+                            (self.unlocated, gettext("có tài liệu kiểm chứng chưa ghi vị trí nội dung "
+                                                     "(mục, điểm, khoản — mục III.2.1)"))):
             if not items:
                 continue
             out.append(ngettext("%(n)d tiêu chí %(what)s:", "%(n)d tiêu chí %(what)s:", len(items))
@@ -405,6 +452,19 @@ class Readiness:
             if len(items) > limit:
                 out.append(gettext("và %(n)d tiêu chí khác") % {"n": len(items) - limit})
         return out
+
+
+def participant_problems(assessment: Assessment) -> list[str]:
+    """What the record of the self-assessment meeting lacks before submission (III.2.2): each participant
+    the decision requires, with name and position; at least one person when the decision names none."""
+    roles = required_roles(assessment.period_unit)
+    if assessment.pk is None or not assessment.participants.exists():
+        return [gettext("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp")]
+    missing = missing_roles(assessment, roles)
+    if missing:
+        return [gettext("Chưa ghi đủ thành phần tham gia bắt buộc (mục III.2.2), còn thiếu: %(roles)s; "
+                        "phải có trước khi nộp") % {"roles": "; ".join(missing)}]
+    return []
 
 
 def readiness(assessment: Assessment, step: str, *, actor, at: datetime | None = None) -> Readiness:
@@ -426,14 +486,14 @@ def readiness(assessment: Assessment, step: str, *, actor, at: datetime | None =
             other.append(gettext("Chỉ thủ trưởng %(unit)s được duyệt và nộp bản tự đánh giá") % {"unit": unit.name})
         if assessment.status != Status.AWAITING_APPROVAL:
             other.append(gettext("Chỉ nộp được bản cán bộ đã trình duyệt"))
-        if assessment.pk is None or not assessment.participants.exists():
-            other.append(gettext("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp"))
+        other.extend(participant_problems(assessment))
     verdict = period_services.may_act(unit, own_step(unit), at)
     if not verdict.allowed:
         other.append(verdict.message)
     views = item_views(assessment).values()
     return Readiness(unscored=[v.item for v in views if v.points is None],
-                     unsupported=[v.item for v in views if v.missing_support], other=other)
+                     unsupported=[v.item for v in views if v.missing_support], other=other,
+                     unlocated=[v.item for v in views if v.unlocated])
 
 
 def _require_ready(assessment: Assessment, step: str, actor, at) -> None:
@@ -504,7 +564,8 @@ def build_snapshot(assessment: Assessment) -> dict:
         },
         "fields": {k: to_str(v) for k, v in t.fields.items()},
         "self_points": to_str(t.total),
-        "participants": [{"name": p.name, "position": p.position} for p in assessment.participants.all()],
+        "participants": [{"name": p.name, "position": p.position, "role": p.role}
+                         for p in assessment.participants.all()],
         "meeting_date": assessment.meeting_date.isoformat() if assessment.meeting_date else None,
         "difficulties": assessment.difficulties,
     }

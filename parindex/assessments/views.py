@@ -15,7 +15,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parindex.accounts import permissions
@@ -30,7 +30,7 @@ from parindex.units.states import WorkState
 
 from . import files, services
 from .forms import DocumentForm, ParticipantsForm, ReopenForm, UploadForm
-from .models import Evidence, ItemEvidence
+from .models import Evidence, ItemEvidence, Status
 
 
 def _load(request, year: int, code: str, *, creates: bool = True):
@@ -90,6 +90,9 @@ def _context(request, unit, assessment):
         # ~13 % of the render); the code is quoted by the template (urlencode) as reverse() would
         "items_base": reverse("assessments:save_item", args=[unit.period.year, unit.code, "_"])[:-2],
         "participants": list(assessment.participants.all()) if assessment.pk else [],
+        # what the head would be refused for at submission (III.2.2), named before the button is pressed
+        "participant_problems": (services.participant_problems(assessment)
+                                 if assessment.status == Status.AWAITING_APPROVAL else []),
         "filter": request.GET.get("loc", ""),
         # an explanation round exists only once the appraisal has started (units/states.py): no query before
         "explanation_until": (None if unit.state in BEFORE_APPRAISAL
@@ -231,16 +234,17 @@ def download(request, year: int, code: str, evidence_id: int):
 def participants(request, year: int, code: str):
     unit, assessment = _load(request, year, code)
     editable = assessment.editable and permissions.can_self_assess(request.user, unit)
+    roles = services.required_roles(unit)
+    people = list(assessment.participants.all()) if assessment.pk else []
     initial = {"difficulties": assessment.difficulties, "meeting_date": assessment.meeting_date,
-               "rows": "\n".join(f"{p.name}; {p.position}" for p in assessment.participants.all())
-               if assessment.pk else ""}
-    form = ParticipantsForm(request.POST or None, initial=initial)
+               **ParticipantsForm.initial_for(people, roles)}
+    form = ParticipantsForm(request.POST or None, initial=initial, roles=roles)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         if form.is_valid():
-            with refusals_shown(lambda message: form.add_error("rows", message)) as outcome:
-                services.set_participants(assessment, form.cleaned_data["rows"], actor=request.user,
+            with refusals_shown(lambda message: form.add_error(None, message)) as outcome:
+                services.set_participants(assessment, form.cleaned_data["people"], actor=request.user,
                                           meeting_date=form.cleaned_data["meeting_date"],
                                           difficulties=form.cleaned_data["difficulties"], request=request)
             if outcome.ok:
@@ -248,16 +252,7 @@ def participants(request, year: int, code: str):
                 return _back(unit)
     return render(request, "assessments/participants.html", {
         "unit": unit, "period": unit.period, "assessment": assessment, "form": form, "editable": editable,
-        "participants": list(assessment.participants.all()) if assessment.pk else [],
-        "hint": PARTICIPANT_HINT[unit.kind]})
-
-
-PARTICIPANT_HINT = {
-    "department": gettext_lazy("Thủ trưởng đơn vị và trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.a)"),
-    "district": gettext_lazy("Chủ tịch UBND cấp huyện và Trưởng các phòng, ban chuyên môn liên quan (mục III.2.2.b)"),
-    "commune": gettext_lazy("Chủ tịch UBND cấp xã, công chức tham mưu công tác CCHC và các công chức chuyên môn "
-                            "(mục III.2.2.c)"),
-}
+        "participants": people, "roles": roles, "problems": services.participant_problems(assessment)})
 
 
 def _confirm(request, unit, assessment, step: str):

@@ -72,11 +72,21 @@ def self_assess(unit: PeriodUnit, officer, head, rng: random.Random, quality: fl
         if n % 3:
             assessment_services.link_evidence(assessment, code, plan if n % 2 else report, f"Mục {n % 4 + 1}",
                                               actor=officer)
-    assessment_services.set_participants(assessment, [(head.first_name, "Chủ tịch UBND"),
-                                                      (officer.first_name, "Công chức tham mưu CCHC")],
-                                         actor=officer, difficulties="Thiếu trang thiết bị ở bộ phận một cửa.")
+    assessment_services.set_participants(assessment, _participants(unit, head, officer), actor=officer,
+                                         difficulties="Thiếu trang thiết bị ở bộ phận một cửa.")
     assessment_services.send_for_approval(assessment, actor=officer)
     assessment_services.approve_and_submit(assessment, actor=head)
+
+
+MEETING_NAMES = ("Hoàng Văn Thắng", "Lường Thị Mai", "Triệu Văn Hùng")  # made up, for roles without an account
+
+
+def _participants(unit, head, officer) -> list[tuple[str, str, str]]:
+    """One person for each participant the decision requires (III.2.2): the head, then the officer, then
+    made-up names; the position is the role's own words with the unit's name."""
+    roles = assessment_services.required_roles(unit)
+    names = (head.first_name, officer.first_name, *MEETING_NAMES)
+    return [(names[min(i, len(names) - 1)], f"{role} — {unit.name}", role) for i, role in enumerate(roles)]
 
 
 def run(period, password: str) -> list[str]:

@@ -9,6 +9,7 @@ from parindex.appraisal.models import Team
 from parindex.assessments import services as assessment_services
 from parindex.assessments.models import Assessment
 from parindex.units.models import PeriodUnit, Unit
+from tests.meeting import full_meeting
 
 
 @pytest.fixture
@@ -16,8 +17,7 @@ def submit(persona, fill):
     """``submit(assessment, officer, head)``: fill every item, record participants, approve and submit."""
     def do(assessment, officer, head, *, support=True):
         fill(assessment, officer)
-        assessment_services.set_participants(assessment, [("Người A", "Chủ tịch"), ("Người B", "Công chức")],
-                                             actor=persona(officer))
+        assessment_services.set_participants(assessment, full_meeting(assessment), actor=persona(officer))
         assessment_services.send_for_approval(assessment, actor=persona(officer))
         assessment_services.approve_and_submit(assessment, actor=persona(head))
         if not support:

@@ -334,6 +334,15 @@ def test_the_officer_adds_evidence_from_the_library_or_a_new_file(login, in_expl
     assert not in_explanation.assessment.evidence.filter(original_name="khac.pdf").exists()  # rolled back
     body = text(page(login("chomoi.thamdinh"), "02098"))
     assert "niem-yet.pdf" in body and "trang 2" in body
+    # III.2.1: a document added in the round says where in it, too; without that nothing is stored
+    client = login("hoamuc.canbo")
+    for data in ({"file": SimpleUploadedFile("thieu-vi-tri.pdf", PDF + b"%3"), "location": " "},
+                 {"evidence": link.evidence_id, "location": ""}):
+        response = client.post("/ky/2021/don-vi/02098/giai-trinh/muc/c.1.1/tai-lieu/", data, follow=True)
+        assert "Tiêu chí c.1.1: hãy ghi vị trí nội dung kiểm chứng trong «" in text(response)
+        assert "(mục III.2.1)" in text(response)
+    assert ExplanationEvidence.objects.filter(item__item_code="c.1.1").count() == 2
+    assert not in_explanation.assessment.evidence.filter(original_name="thieu-vi-tri.pdf").exists()
 
 
 def test_nobody_answers_outside_the_window(login, in_explanation):

@@ -176,3 +176,40 @@ def test_a_path_sent_in_the_upload_never_leaves_the_storage(hoa_muc, login, tmp_
     assert evidence.original_name == "evil.pdf"
     assert evidence.file.name.startswith("evidence/")
     assert not (tmp_path.parent / "evil.pdf").exists()
+
+
+# -- III.2.1: «tài liệu kiểm chứng phải chỉ cụ thể nội dung tại mục, điểm, khoản nào» ----------------
+
+@pytest.mark.parametrize("location", ["", "   "])
+def test_iii_2_1_a_link_without_its_location_is_refused_and_nothing_is_linked(hoa_muc, persona, login, location):
+    officer = persona("hoamuc.canbo")
+    plan = services.add_document(hoa_muc, number="12/KH-UBND", issued_on=None, issuer="UBND xã Hoà Mục",
+                                 summary="Kế hoạch CCHC năm 2021", actor=officer)
+    message = ("Tiêu chí a.1.1: hãy ghi vị trí nội dung kiểm chứng trong «12/KH-UBND của UBND xã Hoà Mục: Kế hoạch "
+               "CCHC năm 2021» (mục, điểm, khoản hoặc trang); tài liệu kiểm chứng phải chỉ cụ thể nội dung tại mục, "
+               "điểm, khoản nào (mục III.2.1)")
+    with pytest.raises(DomainError) as refused:
+        services.link_evidence(hoa_muc, "a.1.1", plan, location, actor=officer)
+    assert refused.value.message == message
+    response = login("hoamuc.canbo").post(URL + "muc/a.1.1/tai-lieu/", {"evidence": plan.pk, "location": location},
+                                          HTTP_ACCEPT="application/json")
+    assert (response.status_code, response.json()["error"]) == (400, message)
+    assert not ItemEvidence.objects.exists()
+
+
+def test_iii_2_1_a_link_kept_from_before_without_location_blocks_sending_and_is_named(hoa_muc, fill, persona,
+                                                                                       login):
+    officer = persona("hoamuc.canbo")
+    fill(hoa_muc, "hoamuc.canbo")
+    plan = services.add_document(hoa_muc, number="12/KH-UBND", issued_on=None, issuer="UBND xã Hoà Mục",
+                                 summary="Kế hoạch CCHC năm 2021", actor=officer)
+    link = services.link_evidence(hoa_muc, "c.3.1", plan, "Mục II", actor=officer)
+    ItemEvidence.objects.filter(pk=link.pk).update(location="")  # as linked before the rule was enforced
+    assert "chưa ghi vị trí (mục, điểm, khoản) — bắt buộc theo mục III.2.1" in login("hoamuc.canbo").get(URL) \
+        .content.decode()
+    with pytest.raises(DomainError) as refused:
+        services.send_for_approval(hoa_muc, actor=officer)
+    assert refused.value.errors[1:3] == [
+        "1 tiêu chí có tài liệu kiểm chứng chưa ghi vị trí nội dung (mục, điểm, khoản — mục III.2.1):",
+        f"c.3.1 {services.criteria_of(hoa_muc).items_by_code['c.3.1'].title}"]
+    assert services.get_or_create(hoa_muc.period_unit).status == "draft"

@@ -20,6 +20,7 @@ from parindex.audit.models import AuditEntry
 from parindex.core.errors import DomainError
 from parindex.jobs.models import Job
 from parindex.units.models import Unit
+from tests.meeting import full_meeting
 
 URL = "/ky/2021/don-vi/02098/tu-danh-gia/"
 
@@ -157,10 +158,10 @@ def test_evidence_labels_with_their_locations_are_listed_one_per_line(assessment
     report = services.add_document(hoa_muc, number="30/BC-UBND", issued_on=None, issuer="UBND xã Hoà Mục",
                                    summary="=HYPERLINK(\"http://x\")", actor=officer)
     services.link_evidence(hoa_muc, "a.1.1", plan, "mục II, trang 3", actor=officer)
-    services.link_evidence(hoa_muc, "a.1.1", report, "", actor=officer)
+    services.link_evidence(hoa_muc, "a.1.1", report, "điểm 2", actor=officer)
     data = excel.export(hoa_muc)
     cell = load_workbook(io.BytesIO(data))[excel.SHEET][f"E{rows_of(data)['a.1.1']}"]
-    assert cell.value == (f"{plan} — mục II, trang 3\n{report}")
+    assert cell.value == (f"{plan} — mục II, trang 3\n{report} — điểm 2")
     assert cell.data_type == "s"  # a person's text is never written as a formula
 
 
@@ -404,7 +405,7 @@ def test_only_the_units_officer_may_import(hoa_muc, login):
 def test_a_submitted_assessment_cannot_be_imported(hoa_muc, persona, login):
     officer = persona("hoamuc.canbo")
     data = edit(excel.export(hoa_muc), set_points(a_1_1="0"))
-    services.set_participants(hoa_muc, [("Nguyễn Văn An", "Chủ tịch UBND xã")], actor=officer)
+    services.set_participants(hoa_muc, full_meeting(hoa_muc), actor=officer)
     services.send_for_approval(hoa_muc, actor=officer)
     services.approve_and_submit(hoa_muc, actor=persona("hoamuc.chutich"))
     before = all_scores()

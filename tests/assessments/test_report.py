@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from parindex.assessments import excel, services
 from parindex.assessments.models import ItemScore
+from tests.meeting import CHAIR, PAR_OFFICER, SPECIALISTS
 
 URL = "/ky/2021/don-vi/02098/tu-danh-gia/"
 
@@ -26,8 +27,9 @@ def hoa_muc(assessment_of, fill, persona):
     plan = services.add_document(assessment, number="05/BC-UBND", issued_on=date(2021, 6, 30),
                                  issuer="UBND xã Hoà Mục", summary="Báo cáo CCHC 6 tháng", actor=officer)
     services.link_evidence(assessment, "a.2.1", plan, "mục I, trang 2", actor=officer)
-    services.set_participants(assessment, [("Nguyễn Văn An", "Chủ tịch UBND xã"),
-                                           ("Hoàng Thị Bình", "Công chức Văn phòng - Thống kê")],
+    services.set_participants(assessment, [("Nguyễn Văn An", "Chủ tịch UBND xã", CHAIR),
+                                           ("Hoàng Thị Bình", "Công chức Văn phòng - Thống kê", PAR_OFFICER),
+                                           ("Lục Văn Cường", "Công chức Tư pháp - Hộ tịch", SPECIALISTS)],
                               actor=officer, meeting_date=date(2026, 11, 18),
                               difficulties="Đường truyền Internet ở các thôn vùng cao chưa ổn định.")
     return assessment

@@ -12,10 +12,12 @@ from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.models import Extension
 from parindex.periods.timeline import VN
 from parindex.units.states import WorkState
+from tests.meeting import CHAIR, DEPT_HEAD, DIVISION_HEADS, PAR_OFFICER, SPECIALISTS
 
 URL = "/ky/2021/don-vi/02098/tu-danh-gia/"
-PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã"), ("Hoàng Thị B", "Công chức Văn phòng - Thống kê (tham mưu CCHC)"),
-                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch")]
+PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã", CHAIR),  # III.2.2: each required participant
+                ("Hoàng Thị B", "Công chức Văn phòng - Thống kê (tham mưu CCHC)", PAR_OFFICER),
+                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch", SPECIALISTS)]
 # the world's commune deadline is NOW + 14 days, exclusive: 04/12/2026 00:00 Vietnam time
 COMMUNE_DUE = datetime(2026, 12, 4, tzinfo=VN)
 
@@ -44,7 +46,7 @@ def test_the_officer_prepares_and_the_head_approves_and_submits(ready, persona, 
     snapshot = submitted.snapshot
     assert snapshot["self_points"] == "100"
     assert len(snapshot["items"]) == 53
-    assert snapshot["participants"][0] == {"name": "Nông Văn A", "position": "Chủ tịch UBND xã"}
+    assert snapshot["participants"][0] == {"name": "Nông Văn A", "position": "Chủ tịch UBND xã", "role": CHAIR}
     assert snapshot["difficulties"] == "Thiếu máy scan ở bộ phận một cửa"
     actions = list(AuditEntry.objects.filter(action__startswith="assessment.").values_list("action", flat=True))
     assert {"assessment.sent_for_approval", "assessment.submitted"} <= set(actions)
@@ -76,7 +78,8 @@ def test_participants_need_a_name_and_a_position(ready, persona):
 
 def test_the_head_sends_back_with_a_comment_and_the_officer_resubmits(assessment_of, fill, persona):
     stp = fill(assessment_of("STP"), "stp.canbo")
-    services.set_participants(stp, [("Giám đốc", "Giám đốc Sở"), ("Trưởng phòng", "Trưởng phòng VBQPPL")],
+    services.set_participants(stp, [("Giám đốc", "Giám đốc Sở", DEPT_HEAD),
+                                    ("Trưởng phòng", "Trưởng phòng VBQPPL", DIVISION_HEADS)],
                               actor=persona("stp.canbo"))
     services.send_for_approval(stp, actor=persona("stp.canbo"))
     with pytest.raises(DomainError, match="Phải ghi ý kiến"):

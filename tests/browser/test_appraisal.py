@@ -24,6 +24,7 @@ from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit, Unit
 from parindex.units.states import WorkState
 from tests.assessments.files import pdf_bytes
+from tests.meeting import full_meeting
 
 LOGIN = "/tai-khoan/dang-nhap/"
 LIST = "/ky/2021/tham-dinh/"
@@ -130,8 +131,7 @@ def submit(persona, fill):
     """``submit(assessment, officer, head)``: fill every item, record participants, approve and submit."""
     def do(assessment, officer, head):
         fill(assessment, officer)
-        assessment_services.set_participants(assessment, [("Người A", "Thủ trưởng"), ("Người B", "Chuyên viên")],
-                                             actor=persona(officer))
+        assessment_services.set_participants(assessment, full_meeting(assessment), actor=persona(officer))
         assessment_services.send_for_approval(assessment, actor=persona(officer))
         assessment_services.approve_and_submit(assessment, actor=persona(head))
         return assessment_services.get_or_create(PeriodUnit.objects.get(pk=assessment.period_unit_id))

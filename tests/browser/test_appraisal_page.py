@@ -15,6 +15,7 @@ from parindex.appraisal.models import Appraisal, ItemAppraisal, Team
 from parindex.assessments import services as assessment_services
 from parindex.audit.models import AuditEntry
 from parindex.units.models import PeriodUnit, Unit
+from tests.meeting import full_meeting
 
 from .test_appraisal import HOA_MUC_PAGE, item, log_in, messages, save, saved
 
@@ -30,8 +31,7 @@ def hoa_muc(world, persona, assessment_of, fill):
     grant_role(lead, Role.APPRAISER, actor=None, agency="PNV", team_district=district, fields=[])
     Team.objects.create(period=world, district=PeriodUnit.objects.get(period=world, code="065"), lead=lead)
     assessment = fill(assessment_of("02098"), "hoamuc.canbo")
-    assessment_services.set_participants(assessment, [("Người A", "Chủ tịch"), ("Người B", "Công chức")],
-                                         actor=persona("hoamuc.canbo"))
+    assessment_services.set_participants(assessment, full_meeting(assessment), actor=persona("hoamuc.canbo"))
     assessment_services.send_for_approval(assessment, actor=persona("hoamuc.canbo"))
     assessment_services.approve_and_submit(assessment, actor=persona("hoamuc.chutich"))
     # a.1.1 as submitted with neither evidence nor explanation: submission now refuses that, so the

@@ -25,6 +25,7 @@ from parindex.units.states import WorkState
 from tests.appraisal import conftest as appraisal_fixtures
 from tests.browser.test_appraisal import log_in, switch  # logging in through the form, as a person does
 from tests.conftest import NOW
+from tests.meeting import CHAIR, PAR_OFFICER, SPECIALISTS
 
 submit = appraisal_fixtures.submit          # the appraisal fixtures, used here as they are
 chomoi_team = appraisal_fixtures.chomoi_team
@@ -34,7 +35,9 @@ SHEET = CARD + "tu-danh-gia/"
 EXPLANATION = CARD + "giai-trinh/"
 APPRAISAL = "/ky/2021/tham-dinh/02098/"
 WHEN = re.compile(r"^\d\d:\d\d ngày \d\d/\d\d/\d{4}$")
-PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã"), ("Hoàng Thị B", "Công chức Văn phòng - Thống kê")]
+PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã", CHAIR),
+                ("Hoàng Thị B", "Công chức Văn phòng - Thống kê", PAR_OFFICER),
+                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch", SPECIALISTS)]  # III.2.2
 
 
 def todo(page, text):

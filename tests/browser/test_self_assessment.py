@@ -20,14 +20,16 @@ from parindex.core import clock
 from parindex.core.demo import DEMO_PASSWORD
 from parindex.periods.timeline import VN
 from tests.assessments.files import pdf_bytes
+from tests.meeting import CHAIR, DEPT_HEAD, DIVISION_HEADS, PAR_OFFICER, SPECIALISTS
 
 LOGIN = "/tai-khoan/dang-nhap/"
 HOA_MUC = "/ky/2021/don-vi/02098/tu-danh-gia/"
 STP = "/ky/2021/don-vi/STP/tu-danh-gia/"
 SAVED = re.compile(r"^Đã lưu lúc \d\d:\d\d:\d\d$")
-PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã"),
-                ("Hoàng Thị B", "Công chức Văn phòng - Thống kê (tham mưu CCHC)"),
-                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch")]
+# the meeting (III.2.2): name, position, and which required participant of 1679 each is
+PARTICIPANTS = [("Nông Văn A", "Chủ tịch UBND xã", CHAIR),
+                ("Hoàng Thị B", "Công chức Văn phòng - Thống kê (tham mưu CCHC)", PAR_OFFICER),
+                ("Lục Văn C", "Công chức Tư pháp - Hộ tịch", SPECIALISTS)]
 # the world's commune deadline, exclusive: 04/12/2026 00:00 Vietnam time
 COMMUNE_DUE = datetime(2026, 12, 4, 0, 0, tzinfo=VN)
 LATE = "Đã quá hạn «UBND cấp xã tự đánh giá, gửi UBND cấp huyện»: hạn cuối hết ngày 03/12/2026"
@@ -179,8 +181,8 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
     # participants of the self-assessment meeting (III.2.2) and the difficulties section
     page.get_by_role("link", name=re.compile(r"^Thành phần tham gia, khó khăn, kiến nghị")).click()
     expect(page.locator("h1")).to_contain_text("Thành phần tham gia tự đánh giá")
-    page.get_by_label("Thành phần tham gia (mỗi dòng: họ và tên; chức vụ)").fill(
-        "\n".join(f"{name}; {position}" for name, position in PARTICIPANTS))
+    for name, position, role in PARTICIPANTS:  # one box per required participant, named as in 1679
+        page.get_by_label(f"{role} (bắt buộc; mỗi dòng: họ và tên; chức vụ)").fill(f"{name}; {position}")
     page.get_by_label("Khó khăn, vướng mắc, kiến nghị").fill("Thiếu máy scan ở bộ phận một cửa")
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(messages(page)).to_contain_text("Đã lưu thành phần tham gia và phần khó khăn, kiến nghị")
@@ -219,7 +221,7 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
     submitted = services.get_or_create(unit_of("02098"))
     assert submitted.status == Status.SUBMITTED
     assert submitted.snapshot["self_points"] == "100"
-    assert [p["name"] for p in submitted.snapshot["participants"]] == [n for n, _ in PARTICIPANTS]
+    assert [tuple(p.values()) for p in submitted.snapshot["participants"]] == PARTICIPANTS
     assert submitted.snapshot["difficulties"] == "Thiếu máy scan ở bộ phận một cửa"
     assert submitted.snapshot["items"]["c.3.1"]["evidence"][0]["location"] == "Mục II, trang 3"
 
@@ -229,7 +231,8 @@ def test_commune_officer_fills_the_whole_sheet_with_evidence_and_the_chairperson
 @pytest.fixture
 def stp_ready(assessment_of, fill, persona):  # noqa: F811 - fixtures imported above
     stp = fill(assessment_of("STP"), "stp.canbo")
-    services.set_participants(stp, [("Nguyễn Văn D", "Giám đốc Sở"), ("Trần Thị E", "Trưởng phòng VBQPPL")],
+    services.set_participants(stp, [("Nguyễn Văn D", "Giám đốc Sở", DEPT_HEAD),
+                                    ("Trần Thị E", "Trưởng phòng VBQPPL", DIVISION_HEADS)],
                               actor=persona("stp.canbo"))
     return stp
 

@@ -30,6 +30,7 @@ from parindex.publication import services as publication_services
 from parindex.publication.models import Publication
 from parindex.units.models import PeriodUnit, Unit
 from tests.conftest import BEFORE_DEADLINE, best_value
+from tests.meeting import full_meeting
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -175,7 +176,7 @@ def test_a_plain_row_lock_on_one_sheet_stops_that_sheet_only(world, persona, ass
 def kim_lu_awaiting(world, persona, assessment_of, fill):
     """Kim Lư (Na Rì) filled, its meeting recorded and sent to its head (created here) for approval."""
     sheet = fill(assessment_of("02158"), "kimlu.canbo")
-    services.set_participants(sheet, [("Người A", "Chủ tịch")], actor=persona("kimlu.canbo"), at=BEFORE_DEADLINE)
+    services.set_participants(sheet, full_meeting(sheet), actor=persona("kimlu.canbo"), at=BEFORE_DEADLINE)
     services.send_for_approval(sheet, actor=persona("kimlu.canbo"), at=BEFORE_DEADLINE)
     head = make_user("kimlu.chutich", Role.UNIT_HEAD, "gso:02158")
     return services.get_or_create(sheet.period_unit), head

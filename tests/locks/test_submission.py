@@ -21,6 +21,7 @@ from parindex.core import locks
 from parindex.core.errors import Conflict
 from parindex.units.models import PeriodUnit
 from tests.conftest import BEFORE_DEADLINE
+from tests.meeting import full_meeting
 
 HEAD_OF_HOA_MUC = "hoamuc.chutich"
 
@@ -28,7 +29,7 @@ HEAD_OF_HOA_MUC = "hoamuc.chutich"
 @pytest.fixture
 def awaiting(persona, assessment_of, fill):
     sheet = fill(assessment_of("02098"), "hoamuc.canbo")
-    services.set_participants(sheet, [("Người A", "Chủ tịch")], actor=persona("hoamuc.canbo"), at=BEFORE_DEADLINE)
+    services.set_participants(sheet, full_meeting(sheet), actor=persona("hoamuc.canbo"), at=BEFORE_DEADLINE)
     services.send_for_approval(sheet, actor=persona("hoamuc.canbo"), at=BEFORE_DEADLINE)
     return services.get_or_create(sheet.period_unit)
 
@@ -58,7 +59,7 @@ def test_a_sheet_changed_while_its_snapshot_was_built_is_not_submitted(persona, 
         if what == "a score":
             services.save_item(awaiting, code, "0", "Sửa", actor=officer, version=None, at=BEFORE_DEADLINE)
         else:
-            services.set_participants(awaiting, [("Người B", "Công chức")], actor=officer, at=BEFORE_DEADLINE)
+            services.set_participants(awaiting, full_meeting(awaiting, ("Người B",)), actor=officer, at=BEFORE_DEADLINE)
         services.send_for_approval(awaiting, actor=officer, at=BEFORE_DEADLINE)
 
     changed_while_built(monkeypatch, change)
@@ -75,7 +76,7 @@ def test_a_sheet_changed_while_its_snapshot_was_built_is_not_submitted(persona, 
     if what == "a score":
         assert submitted.snapshot["items"][code]["points"] == "0"
     else:
-        assert submitted.snapshot["participants"] == [{"name": "Người B", "position": "Công chức"}]
+        assert [p["name"] for p in submitted.snapshot["participants"]] == ["Người B"] * 3  # all three roles
 
 
 def test_a_sheet_sent_back_and_resent_unchanged_is_submitted(persona, awaiting, monkeypatch):

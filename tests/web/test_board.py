@@ -8,6 +8,7 @@ from parindex.periods.timeline import default_timeline
 from parindex.units.models import PeriodUnit
 from parindex.units.services import change_state
 from parindex.units.states import TRANSITIONS, WorkState
+from tests.meeting import full_meeting
 
 S = WorkState
 
@@ -155,7 +156,7 @@ def test_the_next_steps_cost_the_same_queries_for_one_unit_or_several(login, ass
         grant_role(officer, Role.UNIT_OFFICER, actor=None, unit=unit)
         grant_role(head, Role.UNIT_HEAD, actor=None, unit=unit)
         assessment = fill(assessment_of(code), "hoamuc.canbo")
-        assessment_services.set_participants(assessment, [("Người A", "Chủ tịch")], actor=officer)
+        assessment_services.set_participants(assessment, full_meeting(assessment), actor=officer)
         assessment_services.send_for_approval(assessment, actor=officer)
         assessment_services.approve_and_submit(assessment, actor=head)
         appraisal = appraisal_services.get_or_start(assessment_services.get_or_create(assessment.period_unit))
