@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import registry
 from .decision import Decision, DecisionError, load_decision, set_problems, shipped_decision, shipped_decision_paths
-from .engine import DECISION_1679, InputError, ScoreError, UnitInput, evaluate
+from .engine import DECISION_1679, InputError, ScoreError, UnitInput, evaluate, missing_scores
 from .loader import CriteriaSetError
 from .model import CriteriaSet
 from .numbers import to_str
@@ -122,7 +122,7 @@ def _parse_evaluate_input(data) -> tuple[dict[str, CriteriaSet], list[UnitInput]
     for n, raw in enumerate(raw_units, start=1):
         if not isinstance(raw, dict):
             raise InputError(f"units[{n}]: phải là một đối tượng")
-        extra = set(raw) - {"id", "name", "kind", "parent", "scores"}
+        extra = set(raw) - {"id", "name", "kind", "parent", "scores", "communes"}
         if extra:
             raise InputError(f"units[{n}]: khoá không được phép: {', '.join(sorted(extra))}")
         uid = raw.get("id")
@@ -144,8 +144,24 @@ def _parse_evaluate_input(data) -> tuple[dict[str, CriteriaSet], list[UnitInput]
         name = raw.get("name") or uid
         if not isinstance(name, str):
             raise InputError(f"{uid}: «name» phải là văn bản")
-        units.append(UnitInput(uid, name, raw.get("kind"), parent, scores))
+        communes = raw.get("communes")
+        if communes is not None and (raw.get("kind") != "district" or not isinstance(communes, list)
+                                     or not all(isinstance(c, str) and c for c in communes)):
+            raise InputError(f"{uid}: «communes» chỉ dùng cho huyện: danh sách mã các xã của huyện")
+        units.append(UnitInput(uid, name, raw.get("kind"), parent, scores,
+                               tuple(communes) if communes is not None else None))
     return sets, units
+
+
+def _require_commune_lists(units: list[UnitInput], decision: Decision) -> None:
+    """IV.1.4: a district is judged on its full list of communes, so the input declares it for every district
+    whose communes it appraises (1679); a list naming a commune absent from the input leaves it unclassified."""
+    if decision.appraised_by.get("commune") != "district":
+        return
+    missing = [u.id for u in units if u.kind == "district" and u.communes is None]
+    if missing:
+        raise InputError("\n".join(f"{d}: thiếu «communes»: danh sách đầy đủ mã các xã của huyện (mục IV.1.4)"
+                                    for d in missing))
 
 
 def find_decision(id_or_path: str) -> Decision:
@@ -163,12 +179,21 @@ def cmd_check_decision(args) -> int:
     return _check_files(args.files, find_decision, DecisionError)
 
 
-def evaluate_json(data, decision: Decision = DECISION_1679) -> dict:
+def evaluate_json(data, decision: Decision = DECISION_1679, allow_incomplete: bool = False) -> dict:
+    """The CLI's evaluation. An input that leaves an item without a score (self-assessed, or survey points of
+    a department or district) is refused, listing every gap, unless ``allow_incomplete``: then the gaps count 0
+    and are listed under ``warnings``."""
     sets, units = _parse_evaluate_input(data)
     problems = set_problems(decision, sets)
     if problems:
         raise InputError("\n".join(problems))
+    _require_commune_lists(units, decision)
     results = evaluate(sets, units, decision=decision)
+    gaps = [gap for u in units if u.scores is not None
+            for gap in missing_scores(sets[u.kind], u.scores, u.name or u.id)]
+    if gaps and not allow_incomplete:
+        raise InputError("\n".join([f"dữ liệu vào thiếu {len(gaps)} điểm (dùng --allow-incomplete để tính 0 "
+                                     "và chỉ cảnh báo):", *gaps]))
     out = []
     for r in results:
         s = r.score
@@ -186,7 +211,7 @@ def evaluate_json(data, decision: Decision = DECISION_1679) -> dict:
             "reasons": r.reasons,
             "warnings": r.warnings,
         })
-    return {"units": out}
+    return {"units": out, "warnings": gaps}
 
 
 def cmd_evaluate(args) -> int:
@@ -194,7 +219,7 @@ def cmd_evaluate(args) -> int:
         decision = find_decision(args.decision)
         with open(args.file, encoding="utf-8") as fh:
             data = json.load(fh)
-        result = evaluate_json(data, decision)
+        result = evaluate_json(data, decision, allow_incomplete=args.allow_incomplete)
     except OSError as exc:
         print(f"{args.file}: không đọc được tệp: {exc.strerror}", file=sys.stderr)
         return 1
@@ -230,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--decision", default=DECISION_1679.id, metavar="ID|FILE",
                    help="quyết định áp dụng (mặc định: backan-1679)")
+    p.add_argument("--allow-incomplete", action="store_true",
+                   help="tính 0 cho tiêu chí chưa có điểm (cả điểm điều tra XHH) và chỉ cảnh báo, thay vì từ chối")
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("check-decision", help="kiểm tra tệp quyết định (các quy định của Chỉ số)")
     p.add_argument("files", nargs="+", metavar="FILE")

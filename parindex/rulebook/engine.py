@@ -221,6 +221,8 @@ class UnitInput:
     kind: str
     parent: str | None
     scores: Mapping[str, object] | None
+    # a district's full list of commune ids (IV.1.4); None: judged on the communes among the units
+    communes: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -290,6 +292,7 @@ def evaluate(
             )
         if unit.kind == "commune" and not unit.parent and decision.appraised_by.get("commune") == "district":
             raise InputError(f"{unit.id}: xã phải thuộc một huyện (parent)")
+    _check_commune_lists(units)
 
     results: list[UnitResult] = []
     errors: list[str] = []
@@ -319,6 +322,13 @@ def evaluate(
     if published_communes is not None:
         communes_of = {d: list(published_communes.get(d, [])) for d in
                        {r.id for r in results if r.kind == "district"}}
+    else:  # IV.1.4: a district that declares its communes is judged on that whole list
+        by_id = {r.id: r for r in results}
+        for unit in units:
+            if unit.kind == "district" and unit.communes is not None:
+                communes_of[unit.id] = [
+                    PublishedCommune(c, by_id[c].name if c in by_id else c,
+                                     by_id[c].class_by_score if c in by_id else None) for c in unit.communes]
 
     for district in (r for r in results if r.kind == "district" and r.score is not None):
         communes = communes_of.get(district.id, [])
@@ -359,6 +369,45 @@ def evaluate(
             member.rank = ranks[member.id]
             member.rank_group = group
     return results
+
+
+def _check_commune_lists(units: list[UnitInput]) -> None:
+    """IV.1.4's input: when districts declare their communes, every commune belongs to exactly one declared list,
+    the one of the district it names as parent; a commune naming a district absent from the input is an error
+    once any district is in it. Raises ``InputError`` listing every problem."""
+    districts = {u.id: u for u in units if u.kind == "district"}
+    if not districts:
+        return  # a district's own communes alone (the district's team at work): nothing to check against
+    problems: list[str] = []
+    owner: dict[str, str] = {}
+    for district in districts.values():
+        for commune in district.communes or ():
+            if commune in owner and owner[commune] == district.id:
+                problems.append(f"xã «{commune}» có hai lần trong danh sách xã của {district.id}")
+            elif commune in owner:
+                problems.append(f"xã «{commune}» có trong danh sách xã của cả {owner[commune]} và {district.id}")
+            owner.setdefault(commune, district.id)
+    for unit in units:
+        if unit.kind != "commune" or not unit.parent:
+            continue
+        if unit.parent not in districts:
+            problems.append(f"{unit.id}: huyện «{unit.parent}» (parent) không có trong dữ liệu vào")
+        elif districts[unit.parent].communes is not None and owner.get(unit.id) != unit.parent:
+            problems.append(f"{unit.id}: thuộc huyện «{unit.parent}» nhưng không có trong danh sách xã "
+                            f"(communes) của huyện đó")
+    if problems:
+        raise InputError("\n".join(problems))
+
+
+def missing_scores(cset: CriteriaSet, scores: Mapping[str, object], unit: str) -> list[str]:
+    """Every item without a score, each named: a self-assessed item, or an item the survey supplies (III.1.2).
+    ``score_unit`` counts them 0 with a warning; a caller that must refuse an incomplete input uses this list."""
+    out = []
+    for item in cset.items:
+        if item.code not in scores:
+            what = "điểm điều tra xã hội học (mục III.1.2)" if item.is_survey else "điểm tự đánh giá"
+            out.append(f"{unit}: tiêu chí {item.code} chưa có {what}")
+    return out
 
 
 def describe_class(code: str | None, decision: Decision = DECISION_1679) -> str:

@@ -84,6 +84,7 @@ def test_evaluate_the_shipped_example():
     keys = {"id", "kind", "parent", "self_points", "survey_points", "total", "index",
             "class_by_score", "class", "rank", "rank_group", "fields", "reasons", "warnings"}
     assert all(set(u) == keys for u in units)
+    assert json.loads(result.stdout)["warnings"] == []  # complete: every scored unit has every item
     by_id = {u["id"]: u for u in units}
     nari = by_id["H-NARI"]
     assert nari["class"] is None and nari["rank"] is None  # IV.1.4: one commune has no result
@@ -146,10 +147,80 @@ def test_evaluate_under_another_decision_and_refuse_sets_it_does_not_have(tmp_pa
     two_level = str(FIXTURES / "decision-two-level.yaml")
     units = [{"id": "X1", "kind": "commune", "scores": {}}, {"id": "X2", "kind": "commune", "scores": {}}]
     result = run("evaluate", _write(tmp_path, {"criteria": {"commune": "backan-2021-commune"}, "units": units}),
-                 "--decision", two_level)
+                 "--decision", two_level, "--allow-incomplete")
     assert result.returncode == 0, result.stderr
     out = {u["id"]: u for u in json.loads(result.stdout)["units"]}
     assert out["X1"]["index"] == "0.0" and out["X1"]["class"] == "chua_dat" and out["X1"]["rank_group"] == "commune"
     refused = run("evaluate", "examples/evaluate-province.json", "--decision", two_level)
     assert refused.returncode == 1 and refused.stdout == ""
     assert "quyết định test-two-level không có cấp «district»" in refused.stderr
+
+
+# -- IV.1.4 in the CLI's input, and incomplete inputs (issue 12 §3) ----------------------------------------
+
+EXAMPLE = json.loads((ROOT / "examples/evaluate-province.json").read_text(encoding="utf-8"))
+
+
+def _example(edit):
+    data = json.loads(json.dumps(EXAMPLE))
+    edit({u["id"]: u for u in data["units"]}, data["units"])
+    return data
+
+
+def _evaluate(tmp_path, data, *flags):
+    result = run("evaluate", _write(tmp_path, data), *flags)
+    return result, (json.loads(result.stdout) if result.returncode == 0 else None)
+
+
+def test_iv_1_4_a_listed_commune_absent_from_the_input_leaves_its_district_unclassified(tmp_path):
+    def add_listed_commune(by_id, units):
+        by_id["H-CHOMOI"]["communes"].append("X-YENDINH")  # listed, with no result in the input
+    result, out = _evaluate(tmp_path, _example(add_listed_commune))
+    assert result.returncode == 0, result.stderr
+    chomoi = next(u for u in out["units"] if u["id"] == "H-CHOMOI")
+    assert (chomoi["class"], chomoi["rank"]) == (None, None)
+    assert chomoi["reasons"] == ["Không xếp loại, không xếp hạng (mục IV.1.4): chưa đủ kết quả của cấp xã — "
+                                 "còn thiếu 1/4: X-YENDINH"]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda by_id, units: by_id["H-CHOMOI"].pop("communes"),
+     "H-CHOMOI: thiếu «communes»: danh sách đầy đủ mã các xã của huyện (mục IV.1.4)"),
+    (lambda by_id, units: by_id["X-HOAMUC"].update(parent="H-KHONGCO"),
+     "X-HOAMUC: huyện «H-KHONGCO» (parent) không có trong dữ liệu vào"),
+    (lambda by_id, units: by_id["H-NARI"]["communes"].append("X-HOAMUC"),
+     "xã «X-HOAMUC» có trong danh sách xã của cả H-CHOMOI và H-NARI"),
+    (lambda by_id, units: by_id["H-NARI"]["communes"].append("X-KIMLU"),
+     "xã «X-KIMLU» có hai lần trong danh sách xã của H-NARI"),
+    (lambda by_id, units: by_id["H-NARI"]["communes"].remove("X-KIMLU"),
+     "X-KIMLU: thuộc huyện «H-NARI» nhưng không có trong danh sách xã (communes) của huyện đó"),
+    (lambda by_id, units: units.append(dict(by_id["H-NARI"])),
+     "đơn vị «H-NARI» xuất hiện hai lần"),
+    (lambda by_id, units: by_id["STP"].update(communes=["X-HOAMUC"]),
+     "STP: «communes» chỉ dùng cho huyện: danh sách mã các xã của huyện"),
+])
+def test_iv_1_4_a_wrong_list_of_communes_is_refused_naming_it(tmp_path, edit, message):
+    result, _ = _evaluate(tmp_path, _example(edit))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert message in result.stderr.splitlines()
+
+
+def test_a_missing_self_score_or_survey_points_is_refused_unless_allowed(tmp_path):
+    def drop(by_id, units):
+        del by_id["X-HOAMUC"]["scores"]["a.1.1"]  # a self-assessed item of a commune
+        del by_id["STP"]["scores"]["a.4.2"]  # a department's item the survey supplies (III.1.2)
+    data = _example(drop)
+    result, _ = _evaluate(tmp_path, data)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "dữ liệu vào thiếu 2 điểm (dùng --allow-incomplete để tính 0 và chỉ cảnh báo):",
+        "Sở Tư pháp: tiêu chí a.4.2 chưa có điểm điều tra xã hội học (mục III.1.2)",
+        "Xã Hoà Mục: tiêu chí a.1.1 chưa có điểm tự đánh giá"]
+    allowed, out = _evaluate(tmp_path, data, "--allow-incomplete")
+    assert allowed.returncode == 0, allowed.stderr
+    assert out["warnings"] == ["Sở Tư pháp: tiêu chí a.4.2 chưa có điểm điều tra xã hội học (mục III.1.2)",
+                               "Xã Hoà Mục: tiêu chí a.1.1 chưa có điểm tự đánh giá"]
+    hoamuc = next(u for u in out["units"] if u["id"] == "X-HOAMUC")
+    assert "Xã Hoà Mục: tiêu chí a.1.1 chưa có điểm, tính 0" in hoamuc["warnings"]
+    complete, _ = _evaluate(tmp_path, EXAMPLE)
+    assert json.loads(complete.stdout)["units"][0]["total"] != out["units"][0]["total"]  # a.4.2 counted 0
