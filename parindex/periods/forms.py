@@ -11,13 +11,51 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+DECISION_FILE_MAX = 200_000  # bytes: 1679's file is about 5 kB
+
+
 class PeriodCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100,
                               error_messages={"invalid": _("Năm phải là số, ví dụ 2021"),
                                               "min_value": _("Năm phải từ 2000 đến 2100"),
                                               "max_value": _("Năm phải từ 2000 đến 2100")})
-    reading = forms.ChoiceField(label=_("Cách hiểu «trước ngày 30/11»"), choices=Reading.choices,
-                                initial=Reading.STRICT)
+    reading = forms.ChoiceField(label=_("Cách hiểu «trước ngày D» của các hạn"), required=False,
+                                choices=[("", _("Theo quyết định áp dụng")), *Reading.choices],
+                                help_text=_("Chặt: hạn cuối là hết ngày trước ngày D; rộng: hết chính ngày D"))
+    decision = forms.ChoiceField(label=_("Quyết định áp dụng"), required=False)
+    decision_file = forms.FileField(
+        label=_("hoặc tệp quyết định của tỉnh (YAML)"), required=False,
+        help_text=_("Cách viết tệp: docs/decision-format.md. Tệp được kiểm tra toàn bộ; lỗi nào cũng nêu dòng."),
+        error_messages={"invalid": _("Tệp không hợp lệ")})
+
+    def __init__(self, *args, **kwargs):
+        from parindex.rulebook.decision import load_decision, shipped_decision_paths
+
+        super().__init__(*args, **kwargs)
+        shipped = [load_decision(path) for path in shipped_decision_paths()]
+        self.fields["decision"].choices = [(d.id, f"{d.title} ({d.province})") for d in shipped]
+        self.fields["decision"].initial = "backan-1679"
+
+    def clean_decision_file(self):
+        """The uploaded decision's text (UTF-8, at most ``DECISION_FILE_MAX`` bytes), or None."""
+        upload = self.cleaned_data.get("decision_file")
+        if not upload:
+            return None
+        if upload.size > DECISION_FILE_MAX:
+            raise forms.ValidationError(_("Tệp quyết định «%(name)s» nặng %(size)s byte, tối đa %(max)s byte")
+                                        % {"name": upload.name[:80], "size": upload.size, "max": DECISION_FILE_MAX})
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Tệp quyết định «%(name)s» không phải văn bản UTF-8")
+                                        % {"name": upload.name[:80]}) from None
+
+    def decision_source(self) -> str:
+        """The text the period binds: the uploaded file, else the chosen shipped decision."""
+        from parindex.rulebook.decision import shipped_source
+
+        return self.cleaned_data.get("decision_file") or shipped_source(self.cleaned_data.get("decision")
+                                                                        or "backan-1679")
 
 
 class TimelineForm(forms.Form):

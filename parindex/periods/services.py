@@ -45,7 +45,7 @@ def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None
     """A new period with the decision's default timeline and reading (section V of 1679), binding the
     decision (1679 by default; ``decision_source``: another decision file's text) and a criteria set per
     level of the decision, each checked against it (its survey points, III.1.2)."""
-    from parindex.rulebook.decision import DECISIONS_DIR, DecisionError, loads_decision, set_problems
+    from parindex.rulebook.decision import DecisionError, loads_decision, set_problems, shipped_source
 
     if not permissions.can_manage_periods(actor):
         raise NotAllowed(_("Chỉ điều phối viên Sở Nội vụ được tạo kỳ đánh giá"))
@@ -54,7 +54,7 @@ def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None
     if Period.objects.filter(year=year).exists():
         raise DomainError(_("Kỳ đánh giá năm %(year)s đã có") % {"year": year})
     if decision_source is None:
-        decision_source = (DECISIONS_DIR / "backan-1679.yaml").read_text(encoding="utf-8")
+        decision_source = shipped_source()
     try:
         decision = loads_decision(decision_source, "quyet-dinh.yaml")
     except DecisionError as exc:

@@ -31,15 +31,17 @@ def period_list(request):
 
 @login_required
 def period_create(request):
-    """«Tạo kỳ đánh giá»: the year and the reading of "before day X"; services.create_period binds the
-    criteria sets in force and the default timeline of section V."""
+    """«Tạo kỳ đánh giá»: the year, the decision (a shipped one or the province's own file) and the reading of
+    "before day X" (the decision's unless chosen); services.create_period binds the decision, the criteria sets
+    in force for its levels and its default timeline."""
     if not permissions.can_manage_periods(request.user):
         raise PermissionDenied
-    form = PeriodCreateForm(request.POST or None)
+    form = PeriodCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            period = services.create_period(form.cleaned_data["year"], reading=form.cleaned_data["reading"],
-                                            actor=request.user, request=request)
+            period = services.create_period(form.cleaned_data["year"], reading=form.cleaned_data["reading"] or None,
+                                            actor=request.user, request=request,
+                                            decision_source=form.decision_source())
         except DomainError as exc:
             for e in exc.errors:
                 form.add_error(None, e)

@@ -167,12 +167,20 @@ def shipped_decision(decision_id: str = "backan-1679") -> Decision:
     return _shipped(decision_id)
 
 
+def shipped_source(decision_id: str = "backan-1679") -> str:
+    """The exact text of a shipped decision file (what a period binds), by id."""
+    return _shipped_path(decision_id).read_text(encoding="utf-8")
+
+
 @cache
 def _shipped(decision_id: str) -> Decision:
+    return load_decision(_shipped_path(decision_id))
+
+
+def _shipped_path(decision_id: str) -> Path:
     for path in shipped_decision_paths():
-        decision = load_decision(path)
-        if decision.id == decision_id:
-            return decision
+        if load_decision(path).id == decision_id:
+            return path
     raise LookupError(f"không có quyết định «{decision_id}» trong {DECISIONS_DIR}")
 
 

@@ -14,7 +14,7 @@ from parindex.core.errors import DomainError
 from parindex.periods.models import PeriodDecision
 from parindex.periods.services import decision_of
 from parindex.periods.timeline import VN
-from parindex.rulebook.decision import DECISIONS_DIR
+from parindex.rulebook.decision import shipped_source
 
 from .test_rules import full_round1
 
@@ -23,7 +23,7 @@ UNTIL = datetime(2026, 11, 27, tzinfo=VN)
 
 def bind_options_off(period) -> None:
     """The open period re-bound (as a test's setup, past the model's lock) to 1679 with both options off."""
-    text = (DECISIONS_DIR / "backan-1679.yaml").read_text(encoding="utf-8")
+    text = shipped_source()
     text = text.replace("id: backan-1679", "id: test-no-options").replace("    value: true", "    value: false")
     PeriodDecision.objects.filter(period=period).update(
         decision_id="test-no-options", source=text, sha256=hashlib.sha256(text.encode()).hexdigest())

@@ -57,3 +57,66 @@ def test_the_decision_is_fixed_once_the_period_opens(world):
         bound.save()
     with pytest.raises(PeriodLocked):
         bound.delete()
+
+
+# -- choosing the decision in the site (issue 12 §1) ---------------------------------------------------------
+
+def _upload(text: str | bytes, name="quyet-dinh.yaml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, text.encode("utf-8") if isinstance(text, str) else text,
+                              content_type="application/x-yaml")
+
+
+def test_the_create_page_offers_the_shipped_decisions_and_a_file_of_the_provinces_own(login):
+    page = login("snv.dieuphoi").get("/ky/tao/").content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert f'<option value="backan-1679" selected>{DECISION_1679.title} ({DECISION_1679.province})</option>' in page
+    assert 'type="file" name="decision_file"' in page
+
+
+def test_a_period_is_created_in_the_site_under_an_uploaded_decision_with_its_levels_and_timeline(login):
+    response = login("snv.dieuphoi").post("/ky/tao/", {"year": "2025", "decision": "backan-1679", "reading": "",
+                                                       "decision_file": _upload(TWO_LEVEL)})
+    assert response.status_code == 302 and response["Location"] == "/ky/2025/"
+    period = Period.objects.get(year=2025)
+    assert decision_of(period).id == "test-two-level" and period.reading == "inclusive"  # the file's reading
+    assert sorted(period.criteria_sets.values_list("unit_kind", flat=True)) == ["commune", "department"]
+    assert period.commune_self_due.astimezone(VN).date().isoformat() == "2025-11-16"
+    page = login("snv.dieuphoi").get("/ky/2025/").content.decode()
+    assert "Quyết định thử nghiệm — không phải văn bản thật" in page
+
+
+def test_the_chosen_reading_overrides_the_decisions(login):
+    login("snv.dieuphoi").post("/ky/tao/", {"year": "2025", "decision": "backan-1679", "reading": "inclusive"})
+    period = Period.objects.get(year=2025)
+    assert decision_of(period).id == "backan-1679" and period.reading == "inclusive"
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (lambda: _upload(TWO_LEVEL.replace("ranking: dense", "ranking: x")),
+     "quyet-dinh.yaml:24: test-two-level: ranking «x» không hợp lệ (cho phép: competition, dense)"),
+    (lambda: _upload(TWO_LEVEL.encode("utf-16")),
+     "Tệp quyết định «quyet-dinh.yaml» không phải văn bản UTF-8"),
+    (lambda: _upload("#" * 200_001),
+     "Tệp quyết định «quyet-dinh.yaml» nặng 200001 byte, tối đa 200000 byte"),
+    (lambda: _upload("{"), "quyet-dinh.yaml:2: -: lỗi cú pháp YAML"),
+])
+def test_a_bad_decision_file_is_refused_on_the_page_naming_the_problem_and_nothing_is_created(
+        login, upload, message):
+    import html
+
+    response = login("snv.dieuphoi").post("/ky/tao/", {"year": "2025", "decision": "backan-1679",
+                                                       "decision_file": upload()})
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not Period.objects.filter(year=2025).exists()
+    assert not AuditEntry.objects.filter(action="period.created").exclude(object_id__in=[
+        str(pk) for pk in Period.objects.values_list("pk", flat=True)]).exists()
+
+
+def test_only_the_coordinator_may_create_a_period_with_a_decision_file(login):
+    for username in ("stp.canbo", "chomoi.noivu", "ubnd.lanhdao"):
+        response = login(username).post("/ky/tao/", {"year": "2025", "decision_file": _upload(TWO_LEVEL)})
+        assert response.status_code == 403
+    assert not Period.objects.filter(year=2025).exists()
