@@ -219,8 +219,9 @@ def appraise(appraisal: Appraisal, code: str, raw_points: str, comment: str, *, 
                                 "0 điểm (mục III.3.2.b), không cho %(value)s, trừ khi đơn vị bổ sung trong vòng "
                                 "giải trình") % {"item": code, "value": format_vi(points)})
         own = self_points(assessment, code)
-        decision = decision_of(unit.period)
-        if points > own and not decision.option("appraisal_may_exceed_self"):
+        # the decision is read only when it matters (points above the self-score): no query on the usual save
+        decision = decision_of(unit.period) if points > own else None
+        if decision is not None and not decision.option("appraisal_may_exceed_self"):
             raise DomainError(_("Tiêu chí %(item)s: theo %(decision)s, điểm thẩm định không được cao hơn điểm tự chấm "
                                 "(%(own)s), đã nhập %(value)s") % {"item": code, "decision": decision.id,
                                                                   "own": format_vi(own), "value": format_vi(points)})

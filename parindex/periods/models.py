@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parindex.rulebook.bounded import ByteBoundedCache
+
 from .timeline import Reading, Step
 
 
@@ -123,16 +125,20 @@ class PeriodDecision(FixedOnceOpen):
         return parse_decision(self.sha256, self.source)
 
 
-_DECISIONS: dict[str, object] = {}
+# parsed decisions by the SHA-256 of their text, bounded like the criteria sets' cache (docs/security.md,
+# "Memory"): a parsed decision is charged 20 times its text, far above its real size (a few kB of dataclasses)
+_DECISIONS = ByteBoundedCache(4_000_000)
 
 
 def parse_decision(sha256: str, source: str):
     """A stored decision's parsed form, cached by the SHA-256 of its text (a few kB each, few per site)."""
     from parindex.rulebook.decision import loads_decision
 
-    if sha256 not in _DECISIONS:
-        _DECISIONS[sha256] = loads_decision(source, "quyet-dinh.yaml")
-    return _DECISIONS[sha256]
+    found, value = _DECISIONS.get((sha256,))
+    if not found:
+        value = loads_decision(source, "quyet-dinh.yaml")
+        _DECISIONS.put((sha256,), value, 20 * len(source.encode()))
+    return value
 
 
 class Extension(models.Model):
