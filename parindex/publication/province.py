@@ -167,8 +167,11 @@ def province_results(period: Period) -> dict:
             result = results.get(unit.code)
             if result is None:  # not assessed, or no criteria set: a line without a score
                 result = UnitResult(unit.code, unit.name, unit.kind, None, None)
-            rows.append(_row(result, fields, not_assessed.get(unit.pk), by_code.get(unit.code),
-                             services.district_scope(unit.code), decision))
+            row = _row(result, fields, not_assessed.get(unit.pk), by_code.get(unit.code),
+                       services.district_scope(unit.code), decision)
+            if unit.predecessors:  # the units it succeeds, by code: its public history shows theirs
+                row["predecessors"] = [key.split(":", 1)[1] for key in unit.predecessors]
+            rows.append(row)
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
         groups[kind] = {
             "label": str(UnitKind(kind).label),

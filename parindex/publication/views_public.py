@@ -161,13 +161,17 @@ def unit(request, year: int, code: str):
     if found is None:
         raise Http404("Không có đơn vị này trong kết quả đã công bố")
     kind, group, row = found
-    history = public_stats.history(newest_contents(), kind, code)
+    contents = newest_contents()
+    history = public_stats.history(contents, kind, code)
+    # the units it succeeds (a merger): each one's own published years, under its own name
+    before = [(lines[-1].name, code_, list(reversed(lines))) for code_ in row.get("predecessors", [])
+              if (lines := public_stats.history(contents, kind, code_))]
     return render(request, "publication/public_unit.html", {
         **_context(period, shown, versions, links=False), "kind": kind, "group": group, "unit": row,
         "of": public_stats.ranked_count(group),
         "fields": public_stats.compare(group, row, "fields"), "criteria": public_stats.compare(group, row, "criteria"),
         "criteria_fields": {f["code"]: f.get("title", "") for f in group.get("fields", [])},
-        "history": list(reversed(history)),
+        "history": list(reversed(history)), "predecessors": before,
         "communes_url": reverse("publication:public_district", args=[year, code])
         if kind == UnitKind.DISTRICT and code in _district_pages(period) else None,
     })

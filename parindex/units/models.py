@@ -63,6 +63,9 @@ class PeriodUnit(models.Model):
                                related_name="children")
     state = models.CharField(_("trạng thái"), max_length=30, choices=WorkState.choices,
                              default=WorkState.NOT_STARTED)
+    # the units this one succeeds (a merged commune, a merged department): their ``Unit.key``s, from the unit
+    # list's «predecessors» column; a unit's public history shows their published results
+    predecessors = models.JSONField(_("đơn vị trước sáp nhập"), default=list, blank=True)
     state_changed_at = models.DateTimeField(_("đổi trạng thái lúc"), default=timezone.now)
 
     objects = PeriodUnitQuerySet.as_manager()

@@ -30,6 +30,7 @@ class _Row:
     short_name: str
     type_label: str
     parent_code: str | None
+    predecessors: tuple[str, ...] = ()   # codes as written in the file's «predecessors» column
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,26 @@ def _read(text: str) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     return header, rows
 
 
+PREDECESSORS = "predecessors"  # optional last column: the codes of the units this one succeeds, ";"-separated
+
+
+def _predecessors(cells: list[str], width: int) -> tuple[str, ...]:
+    return tuple(c.strip() for c in cells[width].split(";") if c.strip()) if len(cells) > width else ()
+
+
 def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
     header, raw_rows = _read(text)
     errors: list[str] = []
     rows: list[_Row] = []
+    extra = 1 if header and header[-1:] == [PREDECESSORS] else 0
+    if header and extra:
+        header = header[:-1]
     if header == ADMIN_HEADER:
         for line, cells in raw_rows:
-            if len(cells) != len(ADMIN_HEADER):
-                errors.append(f"dòng {line}: cần {len(ADMIN_HEADER)} cột, có {len(cells)}")
+            if len(cells) != len(ADMIN_HEADER) + extra:
+                errors.append(f"dòng {line}: cần {len(ADMIN_HEADER) + extra} cột, có {len(cells)}")
                 continue
-            level, _parent_name, name, type_label, code, parent_code = cells
+            level, _parent_name, name, type_label, code, parent_code = cells[:len(ADMIN_HEADER)]
             if level not in LEVELS:
                 errors.append(f"dòng {line}: cấp «{level}» không hợp lệ (cho phép: province, district, commune)")
                 continue
@@ -73,13 +84,14 @@ def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
             if not name:
                 errors.append(f"dòng {line}: thiếu tên đơn vị")
                 continue
-            rows.append(_Row(line, LEVELS[level], code, f"gso:{code}", name, "", type_label, parent_code or None))
+            rows.append(_Row(line, LEVELS[level], code, f"gso:{code}", name, "", type_label, parent_code or None,
+                             _predecessors(cells, len(ADMIN_HEADER))))
     elif header == DEPARTMENT_HEADER:
         for line, cells in raw_rows:
-            if len(cells) != len(DEPARTMENT_HEADER):
-                errors.append(f"dòng {line}: cần {len(DEPARTMENT_HEADER)} cột, có {len(cells)}")
+            if len(cells) != len(DEPARTMENT_HEADER) + extra:
+                errors.append(f"dòng {line}: cần {len(DEPARTMENT_HEADER) + extra} cột, có {len(cells)}")
                 continue
-            code, name, short_name, kind = cells
+            code, name, short_name, kind = cells[:len(DEPARTMENT_HEADER)]
             if kind != "department":
                 errors.append(f"dòng {line}: loại «{kind}» không hợp lệ (tệp sở, ban, ngành chỉ nhận department)")
                 continue
@@ -89,9 +101,11 @@ def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
             if not name:
                 errors.append(f"dòng {line}: thiếu tên đơn vị")
                 continue
-            rows.append(_Row(line, UnitKind.DEPARTMENT, code, f"dept:{code}", name, short_name, "Sở, ban, ngành", None))
+            rows.append(_Row(line, UnitKind.DEPARTMENT, code, f"dept:{code}", name, short_name, "Sở, ban, ngành", None,
+                             _predecessors(cells, len(DEPARTMENT_HEADER))))
     else:
-        allowed = f"«{','.join(ADMIN_HEADER)}» hoặc «{','.join(DEPARTMENT_HEADER)}»"
+        allowed = (f"«{','.join(ADMIN_HEADER)}» hoặc «{','.join(DEPARTMENT_HEADER)}» "
+                   f"(có thể thêm cột cuối «{PREDECESSORS}»)")
         return [], [f"dòng tiêu đề không đúng: cần {allowed}"]
     seen: dict[str, int] = {}
     for row in rows:
@@ -107,6 +121,36 @@ def parse_units_csv(text: str) -> tuple[list[_Row], list[str]]:
 def _line_of(message: str) -> int:
     head = message.split(":", 1)[0]
     return int(head[4:]) if head.startswith("dòng ") and head[4:].strip().isdigit() else 0
+
+
+def _key(kind: str, code: str) -> str:
+    return f"dept:{code}" if kind == UnitKind.DEPARTMENT else f"gso:{code}"
+
+
+def _predecessor_problems(rows: list[_Row]) -> list[str]:
+    """A unit may succeed units known from earlier periods, of its own kind (a merged commune, a merged department),
+    each succeeded by one unit only, never itself."""
+    named = {_key(row.kind, c) for row in rows for c in row.predecessors}
+    known = dict(Unit.objects.filter(key__in=named).values_list("key", "kind")) if named else {}
+    problems, taken = [], {}
+    listed = {_key(row.kind, row.code) for row in rows}
+    for row in rows:
+        for code in row.predecessors:
+            key = _key(row.kind, code)
+            if code == row.code:
+                problems.append(f"dòng {row.line}: đơn vị «{row.code}» không thể là đơn vị trước sáp nhập của chính nó")
+            elif key not in known:
+                problems.append(f"dòng {row.line}: đơn vị trước sáp nhập «{code}» không có trong các kỳ trước")
+            elif known[key] != row.kind:
+                problems.append(f"dòng {row.line}: đơn vị trước sáp nhập «{code}» là {UnitKind(known[key]).label}, "
+                                f"cần {UnitKind(row.kind).label}")
+            elif key in listed:
+                problems.append(f"dòng {row.line}: đơn vị trước sáp nhập «{code}» vẫn có trong danh sách này")
+            elif key in taken:
+                problems.append(f"dòng {row.line}: đơn vị trước sáp nhập «{code}» đã ghi cho dòng {taken[key]}")
+            else:
+                taken[key] = row.line
+    return problems
 
 
 def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult:
@@ -137,6 +181,7 @@ def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult
         elif kinds[row.parent_code] != wanted:
             errors.append(f"dòng {row.line}: đơn vị cấp trên «{row.parent_code}» là "
                           f"{UnitKind(kinds[row.parent_code]).label}, cần {UnitKind(wanted).label}")
+    errors.extend(_predecessor_problems(rows))
     if errors:
         errors.sort(key=_line_of)
         raise DomainError(f"Tệp đơn vị có {len(errors)} lỗi, chưa lưu gì", errors=errors)
@@ -148,7 +193,8 @@ def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult
             unit, _ = Unit.objects.get_or_create(key=row.key, defaults={"kind": row.kind})
             parent = by_code.get(row.parent_code) if row.parent_code else None
             values = {"unit": unit, "kind": row.kind, "name": row.name, "short_name": row.short_name,
-                      "type_label": row.type_label, "parent": parent}
+                      "type_label": row.type_label, "parent": parent,
+                      "predecessors": [_key(row.kind, c) for c in row.predecessors]}
             pu = by_code.get(row.code)
             if pu is None:
                 pu = PeriodUnit.objects.create(period=period, code=row.code, **values)

@@ -305,3 +305,28 @@ def test_a_long_group_is_shown_page_by_page_and_the_files_hold_every_unit(client
     assert client.get(YEAR + "?trang-department=abc").status_code == 200   # a bad number: the nearest page
     rows = list(csv.reader(io.StringIO(client.get(YEAR + "ket-qua.csv").content.decode("utf-8-sig"))))
     assert len(rows) == 1 + 19 + 8
+
+
+def test_a_unit_that_succeeds_merged_ones_shows_their_published_years(client, published, world, persona):
+    """Issue 12 §1: a unit of a new period may name the units it succeeded; its page shows their published results
+    (each under its own name, never added to its own)."""
+    from parindex.units.models import PeriodUnit
+
+    period = create_period(2022, actor=persona("snv.dieuphoi"))
+    content = copy.deepcopy(province.published(world).content)
+    content["year"] = 2022
+    for group in content["groups"].values():  # Sở Thông tin và Truyền thông merged into Sở KH&CN
+        group["units"] = [dict(u, predecessors=["STTTT"]) if u["code"] == "SKHCN" else u
+                          for u in group["units"] if u["code"] != "STTTT"]
+    Publication.objects.create(period=period, scope=province.SCOPE, version=1, published_at=timezone.now(),
+                               published_by=persona("snv.dieuphoi"), content=content)
+    page = client.get("/cong-bo/2022/don-vi/SKHCN/").content.decode()
+    assert "Kết quả của các đơn vị trước sáp nhập" in page
+    table = page[page.index('id="truoc-stttt"'):]
+    assert "<h3>Sở Thông tin và Truyền thông</h3>" in page
+    assert 'href="/cong-bo/2021/don-vi/STTTT/">2021</a>' in table[:600]
+    assert client.get("/cong-bo/2022/don-vi/STP/").content.decode().count("trước sáp nhập") == 0
+    # the province's results carry the predecessors named in the unit list
+    PeriodUnit.objects.filter(period=world, code="SKHCN").update(predecessors=["dept:STTTT"])
+    rows = {u["code"]: u for u in province.province_results(world)["groups"]["department"]["units"]}
+    assert rows["SKHCN"]["predecessors"] == ["STTTT"] and "predecessors" not in rows["STP"]
