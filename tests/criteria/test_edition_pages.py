@@ -221,3 +221,9 @@ def test_editor_pages_fit_a_narrow_phone(client, coordinator, draft):
     client.force_login(coordinator)
     html = client.get(reverse("criteria:edition", args=[SET])).content.decode()
     assert 'name="viewport"' in html
+
+
+def test_the_api_shows_approved_sets_only(client, draft):
+    listed = [s["id"] for s in client.get("/api/v1/criteria-sets").json()]
+    assert SET not in listed and "backan-2021-commune" in listed
+    assert client.get(f"/api/v1/criteria-sets/{SET}").status_code == 404
