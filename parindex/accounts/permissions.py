@@ -79,6 +79,13 @@ def can_manage_periods(user) -> bool:
     return scope_of(user).province
 
 
+def can_edit_criteria(user) -> bool:
+    """The yearly edition of the criteria sets (V.1.1.h): start next year's edition by copying the approved
+    one, edit the draft, see drafts, approve or delete a draft — the Sở Nội vụ coordinator, the same people
+    who manage periods. Nobody else sees a draft (403); the public pages show approved sets only."""
+    return can_manage_periods(user)
+
+
 def can_view_period(user) -> bool:
     s = scope_of(user)
     return bool(s.admin or s.roles)

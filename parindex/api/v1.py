@@ -254,13 +254,13 @@ def index(request):
 def criteria_sets(request):
     return [{"id": r.set_id, "unit_kind": r.unit_kind, "year": r.year, "title": r.title,
              "provenance": r.provenance, "sha256": r.sha256}
-            for r in CriteriaSetRecord.objects.defer("source").order_by("-year", "unit_kind", "set_id")]
+            for r in CriteriaSetRecord.objects.approved().defer("source").order_by("-year", "unit_kind", "set_id")]
 
 
 @api.get("/criteria-sets/{set_id}", response={200: s.CriteriaSetOut, **ERRORS}, url_name="criteria_set",
          summary="Một bộ tiêu chí: lĩnh vực, tiêu chí, tiêu chí thành phần", tags=["Bộ tiêu chí"])
 def criteria_set(request, set_id: str = Path(..., min_length=1, max_length=SET_ID_MAX, example="backan-2021-commune")):
-    record = CriteriaSetRecord.objects.filter(set_id=_text(set_id, SET_ID_MAX)).first()
+    record = CriteriaSetRecord.objects.approved().filter(set_id=_text(set_id, SET_ID_MAX)).first()  # never a draft
     if record is None:
         raise Http404(_("Không có bộ tiêu chí «%(id)s»") % {"id": set_id[:SET_ID_MAX]})
     return _criteria_set(record.parsed(), record.provenance)

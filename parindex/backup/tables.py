@@ -39,6 +39,13 @@ READABLE_VERSIONS = (1, 2, 3)
 MANIFEST = "manifest.json"
 FILES_DIR = "files"
 
+# A criteria set as a period's record needs it: its text, hash and names. The yearly edition's bookkeeping
+# (status, based_on, version, approved_by/at) stays out: a period binds approved sets only, so every exported
+# set is approved (the default on import), and the set it was copied from or who approved it need not be in
+# the export (the audit log of the database that made it keeps both).
+CRITERIA_SET_FIELDS = ("set_id", "unit_kind", "year", "title", "legal_basis", "provenance", "source", "sha256",
+                       "source_name", "loaded_at")
+
 # The account fields a restore needs (the password hash included: the directory is sensitive).
 USER_FIELDS = ("username", "first_name", "last_name", "email", "password", "is_active", "is_staff",
                "is_superuser", "date_joined")
@@ -64,7 +71,7 @@ def _pair(a: str, b: str) -> Callable[[dict], list]:
 TABLES: list[Table] = [
     Table("users", get_user_model(), lambda r: r["username"], fields=USER_FIELDS),
     Table("units", Unit, lambda r: r["key"]),
-    Table("criteria_set_records", CriteriaSetRecord, lambda r: r["set_id"]),
+    Table("criteria_set_records", CriteriaSetRecord, lambda r: r["set_id"], fields=CRITERIA_SET_FIELDS),
     Table("periods", Period, lambda r: r["year"]),
     Table("period_criteria_sets", PeriodCriteriaSet, lambda r: r["unit_kind"]),
     Table("period_decisions", PeriodDecision, lambda r: r["period"]),

@@ -5,7 +5,7 @@ from .models import CriteriaSetRecord
 
 @admin.register(CriteriaSetRecord)
 class CriteriaSetRecordAdmin(admin.ModelAdmin):
-    list_display = ("set_id", "unit_kind", "year", "provenance", "sha256", "loaded_at")
+    list_display = ("set_id", "unit_kind", "year", "status", "provenance", "sha256", "loaded_at")
     readonly_fields = [f.name for f in CriteriaSetRecord._meta.fields]
 
     def has_add_permission(self, request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,20 @@ def parse_stored(sha256: str, name: str, read_source: Callable[[], str]) -> Crit
     return value
 
 
+class EditionStatus(models.TextChoices):
+    """A yearly edition (V.1.1.h) is a draft while Sở Nội vụ edits it; approved, it is frozen for good.
+    Shipped and loaded sets are approved (the default)."""
+
+    DRAFT = "draft", _("Dự thảo")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+class CriteriaSetRecordQuerySet(models.QuerySet):
+    def approved(self):
+        """The sets a period may bind and the public pages show: never a draft."""
+        return self.filter(status=EditionStatus.APPROVED)
+
+
 class CriteriaSetRecord(models.Model):
     set_id = models.CharField(_("mã bộ tiêu chí"), max_length=100, unique=True)
     unit_kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UNIT_KIND_CHOICES)
@@ -57,6 +72,17 @@ class CriteriaSetRecord(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     source_name = models.CharField(_("tệp nguồn"), max_length=300)
     loaded_at = models.DateTimeField(_("nạp lúc"), auto_now=True)
+    # -- the yearly edition (docs/criteria-edition.md)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=EditionStatus.choices,
+                              default=EditionStatus.APPROVED)
+    based_on = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="editions",
+                                 verbose_name=_("sao từ bộ"))
+    version = models.PositiveIntegerField(_("phiên bản sửa"), default=0)  # optimistic locking of a draft
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("người phê duyệt"))
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+
+    objects = CriteriaSetRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "unit_kind"]
@@ -65,6 +91,10 @@ class CriteriaSetRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EditionStatus.DRAFT
 
     def parsed(self) -> CriteriaSet:
         return parse_stored(self.sha256, self.source_name, lambda: self.source)

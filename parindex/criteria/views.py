@@ -1,7 +1,9 @@
-"""The public, read-only "Bộ tiêu chí" pages."""
+"""The public, read-only "Bộ tiêu chí" pages: approved sets only (a draft edition: views_edition.py)."""
 
 from django.http import Http404
 from django.shortcuts import render
+
+from parindex.accounts import permissions
 
 from .models import CriteriaSetRecord
 
@@ -9,14 +11,15 @@ KIND_ORDER = {"department": 0, "district": 1, "commune": 2}
 
 
 def index(request):
-    records = sorted(CriteriaSetRecord.objects.all(), key=lambda r: (-r.year, KIND_ORDER[r.unit_kind]))
+    records = sorted(CriteriaSetRecord.objects.approved(), key=lambda r: (-r.year, KIND_ORDER[r.unit_kind]))
     sets = [(record, record.parsed()) for record in records]
-    return render(request, "criteria/index.html", {"sets": sets})
+    return render(request, "criteria/index.html", {"sets": sets,
+                                                   "can_edit": permissions.can_edit_criteria(request.user)})
 
 
 def detail(request, set_id: str):
     try:
-        record = CriteriaSetRecord.objects.get(set_id=set_id)
+        record = CriteriaSetRecord.objects.approved().get(set_id=set_id)  # a draft is not public
     except CriteriaSetRecord.DoesNotExist:
         raise Http404("Không có bộ tiêu chí này") from None
     return render(request, "criteria/detail.html", {"record": record, "cset": record.parsed()})

@@ -66,12 +66,16 @@ def create_period(year: int, *, actor, sets: dict[str, CriteriaSetRecord] | None
     if sets is None:
         sets = {}
         for kind in decision.levels:
-            record_ = (CriteriaSetRecord.objects.filter(unit_kind=kind, year__lte=year)
+            record_ = (CriteriaSetRecord.objects.approved().filter(unit_kind=kind, year__lte=year)
                        .order_by("-year").first())
             if record_ is None:
                 raise DomainError(_("Chưa có bộ tiêu chí cho loại đơn vị «%(kind)s» áp dụng cho năm %(year)s")
                                   % {"kind": kind, "year": year})
             sets[kind] = record_
+    drafts = [rec.set_id for rec in sets.values() if rec.is_draft]
+    if drafts:
+        raise DomainError(_("Bộ tiêu chí %(sets)s còn là dự thảo: chỉ bộ đã phê duyệt mới dùng được cho kỳ đánh giá")
+                          % {"sets": ", ".join(drafts)})
     missing = [k for k in decision.levels if k not in sets]
     if missing:
         raise DomainError(_("Thiếu bộ tiêu chí cho: %(kinds)s") % {"kinds": ", ".join(missing)})

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(line)
         self.stdout.write(f"parindex đang chạy tại: {url}")
         self.stdout.write(f"Bộ tiêu chí (công khai): {url}bo-tieu-chi/")
-        for record in CriteriaSetRecord.objects.order_by("year", "unit_kind"):
+        for record in CriteriaSetRecord.objects.approved().order_by("year", "unit_kind"):
             self.stdout.write(f"  - {record.set_id}: {record.title}")
         if settings.DEMO:
             self.stdout.write(f"Tài khoản demo (mật khẩu chung: {demo.DEMO_PASSWORD}), "
