@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import datebands
 from .model import (
     METHODS,
     SURVEY_EVIDENCE,
@@ -535,4 +536,6 @@ def _read_rubric(w: _Walker, node: Node, code: str, max_points: Decimal) -> Rubr
     if Decimal(0) not in values:
         raise w.fail(raw["choices"], code, "thang chấm phải có mức 0 điểm "
                      "(mục III.3.2.b: không có tài liệu kiểm chứng thì không cho điểm)")
+    for problem in datebands.check([(ch.points, ch.condition) for ch in choices]):
+        w.report(raw["choices"], code, f"thang chấm theo ngày: {problem}")
     return Rubric(choices=tuple(choices), condition=condition)

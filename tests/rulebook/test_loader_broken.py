@@ -38,6 +38,9 @@ EXPECTED = {
     "bad_method": "65: a.2: method «appraisal» không hợp lệ (cho phép: self, survey)",
     "bad_field_letter": "75: f: mã lĩnh vực «f» không hợp lệ (cho phép: a b c d e g h)",
     "rubric_missing": "91: b.1.2: tiêu chí tự đánh giá phải có thang chấm (rubric)",
+    # issue 12 §3, item 1: every day in exactly one date band («trước ngày 31/01» ends on 30/01)
+    "date_gap": "36: a.1.1: thang chấm theo ngày: ngày 31/01 không thuộc mức điểm nào",
+    "date_overlap": "36: a.1.1: thang chấm theo ngày: ngày 31/12 năm trước thuộc cả mức 1 và mức 0,5",
 }
 
 
