@@ -41,6 +41,8 @@ EXPECTED = {
     # issue 12 §3, item 1: every day in exactly one date band («trước ngày 31/01» ends on 30/01)
     "date_gap": "36: a.1.1: thang chấm theo ngày: ngày 31/01 không thuộc mức điểm nào",
     "date_overlap": "36: a.1.1: thang chấm theo ngày: ngày 31/12 năm trước thuộc cả mức 1 và mức 0,5",
+    # issue 12 §3, item 2: an item scored as the sum of its parts
+    "parts_sum": "52: a.1.2: tổng điểm cao nhất của các phần là 0.75, khác max_points 1",
 }
 
 
