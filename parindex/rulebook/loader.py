@@ -26,6 +26,7 @@ from .model import (
     Criterion,
     Field,
     Item,
+    NotApplicable,
     Part,
     Rubric,
 )
@@ -47,8 +48,9 @@ EXPECTED_FIELD_KEYS = {"criteria": True, "sub_criteria": True, "survey_sub_crite
 FIELD_KEYS = {"code": True, "title": True, "max_points": True, "ref": True, "criteria": True}
 ITEM_KEYS = {
     "code": True, "title": True, "max_points": True, "method": True, "rubric": False,
-    "evidence": True, "agency": True, "ref": True,
+    "evidence": True, "agency": True, "ref": True, "not_applicable": False,
 }
+NOT_APPLICABLE_KEYS = {"points": True, "when": True}
 CRITERION_KEYS = {"code": True, "title": True, "max_points": True, "sub_criteria": False}
 RUBRIC_KEYS = {"choices": False, "range": False, "parts": False, "condition": False}
 PART_KEYS = {"title": True, "choices": True}
@@ -490,11 +492,32 @@ def _read_item(w: _Walker, node: Node, parent: str, field: str, agencies: dict[s
             w.report(node, code, "tiêu chí tự đánh giá phải có thang chấm (rubric)")
         elif max_points is not None:
             rubric = w.guarded(_read_rubric, w, raw["rubric"], code, max_points)
+    not_applicable = None
+    if "not_applicable" in raw:
+        not_applicable = w.guarded(_read_not_applicable, w, raw["not_applicable"], code, method, rubric)
     if None in (title, ref, evidence, method, max_points, agency) or (method == "self" and rubric is None):
+        raise _Invalid()
+    if "not_applicable" in raw and not_applicable is None:
         raise _Invalid()
     return Item(code=code, title=title, max_points=max_points, method=method, rubric=rubric,
                 evidence=evidence, agency=agency, ref=ref, field=field, criterion=parent,
-                line=_line(node))
+                line=_line(node), not_applicable=not_applicable)
+
+
+def _read_not_applicable(w: _Walker, node: Node, code: str, method: str | None,
+                         rubric: Rubric | None) -> NotApplicable:
+    """«Không phát sinh» (issue 12 §3, item 4): ``{points: full, when: …}``, on a self item only."""
+    raw = w.mapping(node, code, NOT_APPLICABLE_KEYS, "not_applicable")
+    when = _opt(w, raw, "when", w.text, "when")
+    points = _opt(w, raw, "points", w.text, "not_applicable.points")
+    if points is not None and points != "full":
+        raise w.fail(raw["points"], code, f"not_applicable.points phải là «full» (điểm tối đa), không phải «{points}»")
+    if method != "self":
+        raise w.fail(node, code, "chỉ tiêu chí tự đánh giá mới có not_applicable (không phát sinh)")
+    if when is None or points is None or rubric is None:
+        raise _Invalid()
+    top = max(rubric.allowed_values())
+    return NotApplicable(when=when, points=top)
 
 
 def _read_rubric(w: _Walker, node: Node, code: str, max_points: Decimal) -> Rubric:

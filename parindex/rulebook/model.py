@@ -112,6 +112,17 @@ class Rubric:
 
 
 @dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """«Không phát sinh»: the item gives ``points`` (its maximum) when ``when`` holds for the unit.
+
+    Declared in the set (``not_applicable: {points: full, when: …}``); the unit claims it with an
+    explanation and the appraisal checks it like any evidence (docs/algorithms.md)."""
+
+    when: str
+    points: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """A scorable item: a sub-criterion, or a criterion scored directly."""
 
@@ -126,6 +137,7 @@ class Item:
     field: str
     criterion: str
     line: int
+    not_applicable: NotApplicable | None = None
 
     @property
     def is_survey(self) -> bool:
