@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import datebands
 from .model import (
     METHODS,
     SURVEY_EVIDENCE,
@@ -25,6 +26,8 @@ from .model import (
     Criterion,
     Field,
     Item,
+    NotApplicable,
+    Part,
     Rubric,
 )
 from .numbers import NotANumber, decimal_places, parse_decimal
@@ -45,10 +48,12 @@ EXPECTED_FIELD_KEYS = {"criteria": True, "sub_criteria": True, "survey_sub_crite
 FIELD_KEYS = {"code": True, "title": True, "max_points": True, "ref": True, "criteria": True}
 ITEM_KEYS = {
     "code": True, "title": True, "max_points": True, "method": True, "rubric": False,
-    "evidence": True, "agency": True, "ref": True,
+    "evidence": True, "agency": True, "ref": True, "not_applicable": False,
 }
+NOT_APPLICABLE_KEYS = {"points": True, "when": True}
 CRITERION_KEYS = {"code": True, "title": True, "max_points": True, "sub_criteria": False}
-RUBRIC_KEYS = {"choices": False, "range": False, "condition": False}
+RUBRIC_KEYS = {"choices": False, "range": False, "parts": False, "condition": False}
+PART_KEYS = {"title": True, "choices": True}
 CHOICE_KEYS = {"points": True, "condition": True}
 RANGE_KEYS = {"min": True, "max": True, "step": True}
 
@@ -487,19 +492,40 @@ def _read_item(w: _Walker, node: Node, parent: str, field: str, agencies: dict[s
             w.report(node, code, "tiêu chí tự đánh giá phải có thang chấm (rubric)")
         elif max_points is not None:
             rubric = w.guarded(_read_rubric, w, raw["rubric"], code, max_points)
+    not_applicable = None
+    if "not_applicable" in raw:
+        not_applicable = w.guarded(_read_not_applicable, w, raw["not_applicable"], code, method, rubric)
     if None in (title, ref, evidence, method, max_points, agency) or (method == "self" and rubric is None):
+        raise _Invalid()
+    if "not_applicable" in raw and not_applicable is None:
         raise _Invalid()
     return Item(code=code, title=title, max_points=max_points, method=method, rubric=rubric,
                 evidence=evidence, agency=agency, ref=ref, field=field, criterion=parent,
-                line=_line(node))
+                line=_line(node), not_applicable=not_applicable)
+
+
+def _read_not_applicable(w: _Walker, node: Node, code: str, method: str | None,
+                         rubric: Rubric | None) -> NotApplicable:
+    """«Không phát sinh» (issue 12 §3, item 4): ``{points: full, when: …}``, on a self item only."""
+    raw = w.mapping(node, code, NOT_APPLICABLE_KEYS, "not_applicable")
+    when = _opt(w, raw, "when", w.text, "when")
+    points = _opt(w, raw, "points", w.text, "not_applicable.points")
+    if points is not None and points != "full":
+        raise w.fail(raw["points"], code, f"not_applicable.points phải là «full» (điểm tối đa), không phải «{points}»")
+    if method != "self":
+        raise w.fail(node, code, "chỉ tiêu chí tự đánh giá mới có not_applicable (không phát sinh)")
+    if when is None or points is None or rubric is None:
+        raise _Invalid()
+    top = max(rubric.allowed_values())
+    return NotApplicable(when=when, points=top)
 
 
 def _read_rubric(w: _Walker, node: Node, code: str, max_points: Decimal) -> Rubric:
     raw = w.mapping(node, code, RUBRIC_KEYS, "rubric")
     condition = _opt(w, raw, "condition", w.text, "condition") or ""
-    if ("choices" in raw) == ("range" in raw):
-        raise w.fail(node, code,
-                     "rubric phải có đúng một trong hai: choices (các mức điểm) hoặc range (khoảng điểm)")
+    if sum(key in raw for key in ("choices", "range", "parts")) != 1:
+        raise w.fail(node, code, "rubric phải có đúng một trong ba: choices (các mức điểm), "
+                     "range (khoảng điểm) hoặc parts (tổng điểm các phần)")
     if "range" in raw:
         rng = w.mapping(raw["range"], code, RANGE_KEYS, "range")
         lo, hi, step = (w.guarded(w.points, rng[k], code, k) if k in rng else None for k in ("min", "max", "step"))
@@ -514,25 +540,61 @@ def _read_rubric(w: _Walker, node: Node, code: str, max_points: Decimal) -> Rubr
         if not condition:
             raise w.fail(node, code, "rubric dạng range phải có condition (cách tính điểm)")
         return Rubric(minimum=lo, maximum=hi, step=step, condition=condition)
+    if "parts" in raw:
+        return _read_parts(w, raw["parts"], code, max_points, condition)
+    choices = _read_choices(w, raw["choices"], code, max_points, "mức điểm cao nhất", "max_points")
+    return Rubric(choices=choices, condition=condition)
+
+
+def _read_choices(w: _Walker, node: Node, code: str, max_points: Decimal | None, top: str,
+                  top_name: str) -> tuple[Choice, ...]:
+    """A list of allowed values with their conditions: unique, within [0, max_points], the largest
+    equal to max_points (when given), 0 among them, and date bands covering every day once."""
     choices: list[Choice] = []
-    for cnode in w.sequence(raw["choices"], code, "choices"):
+    for cnode in w.sequence(node, code, "choices"):
         c = w.mapping(cnode, code, CHOICE_KEYS, "mức điểm")
         pts = w.guarded(w.points, c["points"], code, "points") if "points" in c else None
         cond = w.guarded(w.text, c["condition"], code, "condition") if "condition" in c else None
         if pts is None or cond is None:
             continue
-        if pts > max_points:
+        if max_points is not None and pts > max_points:
             w.report(c["points"], code, f"mức điểm {pts} vượt điểm tối đa {max_points}")
         elif any(pts == other.points for other in choices):
             w.report(c["points"], code, f"mức điểm {pts} bị lặp lại")
         else:
             choices.append(Choice(points=pts, condition=cond))
-    if len(choices) != len(raw["choices"].value):
+    if len(choices) != len(node.value):
         raise _Invalid()
     values = [ch.points for ch in choices]
-    if max(values) != max_points:
-        raise w.fail(raw["choices"], code, f"mức điểm cao nhất {max(values)} phải bằng max_points {max_points}")
+    if max_points is not None and max(values) != max_points:
+        raise w.fail(node, code, f"{top} {max(values)} phải bằng {top_name} {max_points}")
     if Decimal(0) not in values:
-        raise w.fail(raw["choices"], code, "thang chấm phải có mức 0 điểm "
+        raise w.fail(node, code, "thang chấm phải có mức 0 điểm "
                      "(mục III.3.2.b: không có tài liệu kiểm chứng thì không cho điểm)")
-    return Rubric(choices=tuple(choices), condition=condition)
+    for problem in datebands.check([(ch.points, ch.condition) for ch in choices]):
+        w.report(node, code, f"thang chấm theo ngày: {problem}")
+    return tuple(choices)
+
+
+def _read_parts(w: _Walker, node: Node, code: str, max_points: Decimal, condition: str) -> Rubric:
+    """An item scored as the sum of its parts (issue 12 §3, item 2): each part is a list of
+    choices with 0 among them; the parts' maxima add up to the item's max_points; the allowed
+    values are the sums one value per part can make (``model.sums_of_parts``)."""
+    part_nodes = w.sequence(node, code, "parts")
+    if len(part_nodes) < 2:
+        raise w.fail(node, code, "parts phải có ít nhất 2 phần (một phần thì dùng choices)")
+    parts: list[Part] = []
+    for pnode in part_nodes:
+        p = w.mapping(pnode, code, PART_KEYS, "phần")
+        title = _opt(w, p, "title", w.text, "title")
+        choices = w.guarded(_read_choices, w, p["choices"], code, None, "", "") if "choices" in p else None
+        if title is not None and choices is not None:
+            parts.append(Part(title=title, choices=choices))
+    if len(parts) != len(part_nodes):
+        raise _Invalid()
+    total = sum((part.max_points for part in parts), Decimal(0))
+    if total != max_points:
+        raise w.fail(node, code, f"tổng điểm cao nhất của các phần là {total}, khác max_points {max_points}")
+    rubric = Rubric(parts=tuple(parts))
+    lead = f"{condition} " if condition else f"Cộng điểm {len(parts)} phần. "
+    return Rubric(parts=rubric.parts, condition=lead + rubric.parts_text())

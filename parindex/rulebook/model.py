@@ -19,31 +19,62 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Part:
+    """One part of an item scored as a sum of parts (e.g. commune g.1: thu, chi, công khai)."""
+
+    title: str
+    choices: tuple[Choice, ...]
+
+    @property
+    def max_points(self) -> Decimal:
+        return max(c.points for c in self.choices)
+
+
+def sums_of_parts(parts: tuple[Part, ...]) -> frozenset[Decimal]:
+    """Every total one value per part can make (issue 12 §3, item 2: only these are allowed)."""
+    totals = {Decimal(0)}
+    for part in parts:
+        totals = {t + c.points for t in totals for c in part.choices}
+    # 1.5 + 1.5 + 1 is Decimal("4.0"): written the shortest way, as a file or a person writes it
+    return frozenset(Decimal(format(t.normalize(), "f")) for t in totals)
+
+
+@dataclass(frozen=True, slots=True)
 class Rubric:
-    """Either a list of allowed values (``choices``) or a numeric range with a step."""
+    """A list of allowed values (``choices``), a numeric range with a step, or a sum of ``parts``.
+
+    A sum of parts allows exactly the totals one value per part can make; its points are typed
+    as one number, like a range's, so ``is_range`` (“the value is typed, not picked”) is true
+    for it too and pages show ``describe()`` and ``condition`` (which then lists the parts)."""
 
     choices: tuple[Choice, ...] = ()
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     step: Decimal | None = None
     condition: str = ""
+    parts: tuple[Part, ...] = ()
     _allowed: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
 
     @property
     def is_range(self) -> bool:
-        return self.step is not None
+        """The value is typed (a range on its step, or a sum of parts), not picked from choices."""
+        return self.step is not None or bool(self.parts)
+
+    @property
+    def is_parts(self) -> bool:
+        return bool(self.parts)
 
     def allowed_values(self) -> list[Decimal]:
         """Every allowed value, ascending (a range is enumerated on its step)."""
-        if self.is_range:
-            assert self.minimum is not None and self.maximum is not None and self.step
+        if self.step is not None:
+            assert self.minimum is not None and self.maximum is not None
             count = int((self.maximum - self.minimum) / self.step)
             return [self.minimum + self.step * n for n in range(count + 1)]
-        return sorted(c.points for c in self.choices)
+        return sorted(self._allowed)
 
     def accepts(self, value: Decimal) -> bool:
-        if self.is_range:
-            assert self.minimum is not None and self.maximum is not None and self.step
+        if self.step is not None:
+            assert self.minimum is not None and self.maximum is not None
             return (
                 self.minimum <= value <= self.maximum
                 and (value - self.minimum) % self.step == 0
@@ -56,16 +87,39 @@ class Rubric:
 
     def __post_init__(self) -> None:
         # Decimal("0.5") == Decimal("0.50") and they hash alike, so set membership is exact.
-        object.__setattr__(self, "_allowed", frozenset(c.points for c in self.choices))
+        allowed = sums_of_parts(self.parts) if self.parts else frozenset(c.points for c in self.choices)
+        object.__setattr__(self, "_allowed", allowed)
 
     def describe(self) -> str:
         """What is allowed, in Vietnamese, for error messages and pages."""
-        if self.is_range:
+        if self.step is not None:
             return (
                 f"từ {format_vi(self.minimum)} đến {format_vi(self.maximum)}, "
                 f"bước {format_vi(self.step)}"
             )
-        return "một trong các giá trị " + "; ".join(format_vi(v) for v in self.allowed_values())
+        values = "; ".join(format_vi(v) for v in self.allowed_values())
+        if self.parts:
+            return f"tổng điểm của {len(self.parts)} phần, một trong các giá trị {values}"
+        return "một trong các giá trị " + values
+
+    def parts_text(self) -> str:
+        """The parts as one line of text: «(1) Thu ngân sách — 1,5 điểm: …; 0,75 điểm: …. (2) …»."""
+        return " ".join(
+            f"({n}) {part.title} — "
+            + "; ".join(f"{format_vi(c.points)} điểm: {c.condition}" for c in part.choices) + "."
+            for n, part in enumerate(self.parts, 1)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NotApplicable:
+    """«Không phát sinh»: the item gives ``points`` (its maximum) when ``when`` holds for the unit.
+
+    Declared in the set (``not_applicable: {points: full, when: …}``); the unit claims it with an
+    explanation and the appraisal checks it like any evidence (docs/algorithms.md)."""
+
+    when: str
+    points: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +137,7 @@ class Item:
     field: str
     criterion: str
     line: int
+    not_applicable: NotApplicable | None = None
 
     @property
     def is_survey(self) -> bool:

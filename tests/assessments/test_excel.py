@@ -99,7 +99,7 @@ def raw_numbers(data: bytes, column: str) -> dict[int, str]:
 
 
 def test_a_filled_commune_sheet_exports_every_item_with_its_exact_points(hoa_muc, officer):
-    services.save_item(hoa_muc, "g.1", "3,75", "dự toán", actor=officer, version=None)
+    services.save_item(hoa_muc, "g.1", "3,25", "dự toán", actor=officer, version=None)
     services.save_item(hoa_muc, "h.2.1", "0,5", "", actor=officer, version=None)
     data = excel.export(hoa_muc)
     wb = load_workbook(io.BytesIO(data))
@@ -120,12 +120,12 @@ def test_a_filled_commune_sheet_exports_every_item_with_its_exact_points(hoa_muc
         assert Decimal(str(ws[f"D{r}"].value)) == view.points
         assert ws[f"D{r}"].number_format == "0.00##"
         assert (ws[f"F{r}"].value or "") == view.score.explanation
-    assert exact[rows["g.1"]] == "3.75" and exact[rows["h.2.1"]] == "0.5"
+    assert exact[rows["g.1"]] == "3.25" and exact[rows["h.2.1"]] == "0.5"
     assert ws[f"A{rows['a']}"].font.b and ws[f"D{rows['a']}"].value == 12
     total = services.totals(hoa_muc).total
     last = max(rows.values()) + 1
     assert ws[f"B{last}"].value == excel.TOTAL_LABEL
-    assert Decimal(raw_numbers(data, "D")[last]) == total == Decimal("98.75")
+    assert Decimal(raw_numbers(data, "D")[last]) == total == Decimal("98.25")
     assert Decimal(str(ws["B6"].value)) == total
     meta = wb[excel.META_SHEET]
     assert meta.sheet_state == "hidden"
@@ -245,7 +245,8 @@ def test_a_value_not_in_the_rubric_is_refused(hoa_muc, officer):
     rows = rows_of(data)
     assert refused(hoa_muc, edit(data, set_points(a_1_1="0,3", g_1=3.8)), officer) == [
         f"Dòng {rows['a.1.1']}: tiêu chí a.1.1: giá trị «0,3» không hợp lệ — cho phép: một trong các giá trị 0; 0,5; 1",
-        f"Dòng {rows['g.1']}: tiêu chí g.1: giá trị «3.8» không hợp lệ — cho phép: từ 0 đến 4, bước 0,25"]
+        f"Dòng {rows['g.1']}: tiêu chí g.1: giá trị «3.8» không hợp lệ — cho phép: tổng điểm của 3 phần, "
+        "một trong các giá trị 0; 0,5; 0,75; 1; 1,25; 1,5; 1,75; 2; 2,25; 2,5; 2,75; 3; 3,25; 3,5; 4"]
 
 
 def test_text_in_a_number_cell_is_refused(hoa_muc, officer):

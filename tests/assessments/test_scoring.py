@@ -53,11 +53,28 @@ def test_a_value_not_allowed_is_refused_naming_item_value_and_rule(hoa_muc, pers
     assert scores(hoa_muc) == before
 
 
+# commune g.1 is the sum of 3 parts, {0; 0,75; 1,5} + {0; 1,5} + {0; 0,5; 1} (issue 12 §3, item 2)
+G1_ALLOWED = ("tổng điểm của 3 phần, một trong các giá trị 0; 0,5; 0,75; 1; 1,25; 1,5; 1,75; 2; 2,25; 2,5; "
+              "2,75; 3; 3,25; 3,5; 4")
+
+
 def test_a_range_item_takes_values_on_its_step(hoa_muc, persona):
+    """A typed item (commune g.1, a sum of parts since issue 12 §3 item 2) takes a reachable total."""
     officer = persona("hoamuc.canbo")
-    assert services.save_item(hoa_muc, "g.1", "3,75", "", actor=officer, version=None).points == Decimal("3.75")
-    with pytest.raises(DomainError, match="từ 0 đến 4, bước 0,25"):
+    assert services.save_item(hoa_muc, "g.1", "3,25", "", actor=officer, version=None).points == Decimal("3.25")
+    with pytest.raises(DomainError, match=G1_ALLOWED):
         services.save_item(hoa_muc, "g.1", "3,8", "", actor=officer, version=None)
+
+
+@pytest.mark.parametrize("typed", ["3,75", "0,25"])
+def test_a_total_no_sum_of_the_parts_makes_is_refused(hoa_muc, persona, typed):
+    """Issue 12 §3, item 2: commune g.1 was a range 0–4 step 0,25, but 1,5 + 1,5 + 1 cannot lose
+    only 0,25 and no part gives 0,25 alone: 3,75 and 0,25 are refused with the reachable totals."""
+    officer = persona("hoamuc.canbo")
+    with pytest.raises(DomainError) as info:
+        services.save_item(hoa_muc, "g.1", typed, "", actor=officer, version=None)
+    assert info.value.message == f"Xã Hoà Mục: tiêu chí g.1: giá trị «{typed}» không hợp lệ — cho phép: {G1_ALLOWED}"
+    assert scores(hoa_muc) == {}
 
 
 def test_survey_items_cannot_be_self_scored(assessment_of, persona):
@@ -122,10 +139,10 @@ def test_people_who_may_read_but_not_score_cannot_save(hoa_muc, login):
 def test_the_sheet_shows_totals_and_completeness(hoa_muc, persona, login):
     officer = persona("hoamuc.canbo")
     services.save_item(hoa_muc, "a.1.1", "1", "", actor=officer, version=None)
-    services.save_item(hoa_muc, "g.1", "3,75", "Có giải trình", actor=officer, version=None)
+    services.save_item(hoa_muc, "g.1", "3,25", "Có giải trình", actor=officer, version=None)
     html = login("hoamuc.canbo").get(URL).content.decode()
-    assert '<th class="num" id="grand-total">4,75</th>' in html
-    assert '<td class="num" id="field-total-g">3,75</td>' in html
+    assert '<th class="num" id="grand-total">4,25</th>' in html
+    assert '<td class="num" id="field-total-g">3,25</td>' in html
     assert '<span id="scored">2</span>/<span id="items">53</span>' in html
     assert '<span id="unsupported">1</span>' in html  # a.1.1 has points but neither evidence nor explanation
     assert "tổ thẩm định sẽ cho 0 điểm (mục III.3.2.b)" in html
@@ -133,10 +150,10 @@ def test_the_sheet_shows_totals_and_completeness(hoa_muc, persona, login):
 
 def test_json_save_returns_exact_totals_for_the_running_display(hoa_muc, login):
     client = login("hoamuc.canbo")
-    response = client.post(URL + "muc/g.1/", {"points": "0,25", "version": "0", "explanation": ""}, **JSON)
+    response = client.post(URL + "muc/g.1/", {"points": "0,75", "version": "0", "explanation": ""}, **JSON)
     data = response.json()
     assert (data["ok"], data["total"], data["fields"]["g"], data["scored"], data["version"]) == (
-        True, "0,25", "0,25", 1, 1)
+        True, "0,75", "0,75", 1, 1)
 
 
 def test_the_sheet_renders_with_a_constant_number_of_queries(login, assessment_of, django_assert_max_num_queries):
@@ -171,7 +188,7 @@ def test_the_sheet_and_a_save_leave_the_criteria_text_out_once_it_is_parsed(hoa_
     assert any('"source"' in q["sql"] for q in cold.captured_queries)  # parsed once, from the stored text
     with CaptureQueriesContext(connection) as warm:
         assert client.get(URL).status_code == 200
-        assert client.post(URL + "muc/g.1/", {"points": "0,25", "version": "0", "explanation": ""},
+        assert client.post(URL + "muc/g.1/", {"points": "0,75", "version": "0", "explanation": ""},
                            **JSON).status_code == 200
     assert not [q["sql"] for q in warm.captured_queries if '"source"' in q["sql"]]
 

@@ -43,18 +43,18 @@ ZERO_H14 = ["h.1.1", "h.1.2", "h.1.3", "h.1.4", "h.2.1", "h.2.2", "h.2.3", "h.3.
             "h.4.2", "h.4.3", "h.4.4"]                                  # h.1–h.4: 25 points
 PLANS = {
     "02086": {}, "02089": {}, "02092": {"c.3.1": "0"}, "02095": {"e.1": "0", "e.2": "0"},
-    "02098": {"g.1": "3,75"},  # appraised in the browser
-    "02101": {"e.1": "0", "e.2": "0"}, "02104": {"g.1": "3,75", "e.1": "0", "e.2": "0"},
+    "02098": {"g.1": "3,5"},  # appraised in the browser (g.1 has no 3,75: issue 12 §3, item 2)
+    "02101": {"e.1": "0", "e.2": "0"}, "02104": {"g.1": "3,25", "e.1": "0", "e.2": "0"},
     "02107": {"c.3.1": "0", "e.1": "0"}, "02110": {code: "0" for code in ZERO_C},
     "02113": {code: "0" for code in ZERO_C + ZERO_H14},
     "02116": {code: "0" for code in ZERO_C + ZERO_H14 + ["h.5.3"]},
     "02122": {"a.1.1": "0,5"}, "02125": {"a.1.1": "0,5"}, "02131": {"c.3.1": "5"},
 }
 EXPECTED = [  # the ranking, in the order it is shown: code, rank, index, class
-    ("02086", "1", "100,00", "Xuất sắc"), ("02089", "1", "100,00", "Xuất sắc"), ("02098", "3", "99,75", "Xuất sắc"),
-    ("02122", "4", "99,50", "Xuất sắc"), ("02125", "4", "99,50", "Xuất sắc"), ("02131", "6", "99,00", "Xuất sắc"),
+    ("02086", "1", "100,00", "Xuất sắc"), ("02089", "1", "100,00", "Xuất sắc"), ("02098", "3", "99,50", "Xuất sắc"),
+    ("02122", "3", "99,50", "Xuất sắc"), ("02125", "3", "99,50", "Xuất sắc"), ("02131", "6", "99,00", "Xuất sắc"),
     ("02092", "7", "94,00", "Xuất sắc"), ("02095", "8", "90,00", "Xuất sắc"), ("02101", "8", "90,00", "Xuất sắc"),
-    ("02104", "10", "89,75", "Tốt"), ("02107", "11", "89,00", "Tốt"), ("02110", "12", "75,00", "Khá"),
+    ("02104", "10", "89,25", "Tốt"), ("02107", "11", "89,00", "Tốt"), ("02110", "12", "75,00", "Khá"),
     ("02113", "13", "50,00", "Khá"), ("02116", "14", "49,00", "Trung bình"),
 ]
 
@@ -374,8 +374,8 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
     # round 1: g.1 lowered with a comment through the form, every other item at its proposed self-score
     g1 = item(page, "g.1")
     expect(g1.locator("input.points")).to_have_value("4")
-    save(g1, "3,75", "Báo cáo tài chính năm 2021 nộp chậm 05 ngày")
-    saved(g1, "3,75")
+    save(g1, "3,5", "Báo cáo tài chính năm 2021 nộp chậm 05 ngày")
+    saved(g1, "3,5")
     for code in page.locator("article.appraisal-item").evaluate_all("rows => rows.map(r => r.dataset.code)"):
         if code != "g.1":
             save(item(page, code))
@@ -383,7 +383,7 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
     page.reload()
     expect(page.locator(".appraisal-item .col.round1 .points")).to_have_count(53)
     expect(page.get_by_text("Còn 0 tiêu chí chưa thẩm định ở vòng này.")).to_be_visible()
-    expect(item(page, "g.1").locator(".col.round1 .points")).to_have_text("3,75 điểm")
+    expect(item(page, "g.1").locator(".col.round1 .points")).to_have_text("3,5 điểm")
     expect(page.locator("article.appraisal-item.differs")).to_have_count(1)  # marked once the page is redrawn
 
     # no explanation round for this commune: the lead moves to the final round, confirms and finalizes
@@ -394,13 +394,13 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
     page.get_by_role("button", name="Xác nhận điểm vòng 1 cho các tiêu chí không giải trình").click()
     expect(messages(page)).to_contain_text(
         "Đã xác nhận điểm vòng 1 làm điểm thẩm định cuối cho 53 tiêu chí không giải trình")
-    finalize(page, "Xã Hoà Mục (02098)", "99,75", "1")
+    finalize(page, "Xã Hoà Mục (02098)", "99,5", "1")
     expect(messages(page)).to_contain_text("Đã chốt kết quả thẩm định của Xã Hoà Mục")
     expect(stage(page)).to_have_attribute("data-stage", "finalized")
-    expect(item(page, "g.1").locator(".col.final .points")).to_have_text("3,75 điểm")
+    expect(item(page, "g.1").locator(".col.final .points")).to_have_text("3,5 điểm")
     appraisal = unit_of("02098").assessment.appraisal
-    assert appraisal.stage == Stage.FINALIZED and appraisal.result["g.1"] == "3.75"
-    assert sum(Decimal(v) for v in appraisal.result.values()) == Decimal("99.75")
+    assert appraisal.stage == Stage.FINALIZED and appraisal.result["g.1"] == "3.5"
+    assert sum(Decimal(v) for v in appraisal.result.values()) == Decimal("99.5")
 
     # the district's coordinator: 14 communes ranked with their classes, then publishes
     switch(page, base, "chomoi.noivu")
@@ -432,7 +432,7 @@ def test_a_district_team_appraises_and_the_coordinator_publishes_and_the_public_
         rows = public.locator("#ranking tbody tr")
         expect(rows).to_have_count(14)
         expect(rows.locator("td.rank")).to_have_text([rank for _, rank, _, _ in EXPECTED])
-        expect(public.locator("#xa-02098 td")).to_have_text(["3", "Xã Hoà Mục", "99,75", "99,75", "Xuất sắc", ""])
+        expect(public.locator("#xa-02098 td")).to_have_text(["3", "Xã Hoà Mục", "99,5", "99,50", "Xuất sắc", ""])
         expect(public.locator("#xa-02116 td.class")).to_have_text("Trung bình")
     finally:
         context.close()

@@ -79,7 +79,7 @@ def test_a_commune_officer_sees_its_result_on_its_home_page_after_publication(
 
         home.reload()
         result = home.locator("#published-results")
-        expect(result).to_contain_text("Đã công bố kết quả: Xã Hoà Mục đạt 99,75 điểm, chỉ số 99,75, "
+        expect(result).to_contain_text("Đã công bố kết quả: Xã Hoà Mục đạt 99,5 điểm, chỉ số 99,50, "
                                        "xếp loại Xuất sắc, xếp hạng 3/14 trong huyện")
         result.get_by_role("link").click()
         expect(home.locator("#xa-02098 td.rank")).to_have_text("3")

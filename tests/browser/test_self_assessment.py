@@ -353,11 +353,13 @@ def test_a_wrong_value_is_refused_on_the_page_and_nothing_else_is_lost(live_serv
     score(page, first, "0,5", "Kế hoạch CCHC số 12/KH-UBND")
 
     g1 = item(page, "g.1")
-    expect(g1.locator(".meta[id='rule-g.1']")).to_contain_text("từ 0 đến 4, bước 0,25")
+    # g.1 is the sum of 3 parts (issue 12 §3, item 2): the rule names the reachable totals
+    expect(g1.locator(".meta[id='rule-g.1']")).to_contain_text("tổng điểm của 3 phần")
     g1.locator("input.points").fill("3,8")
     status = g1.locator(".status")
     expect(status).to_have_text(
-        "Xã Hoà Mục: tiêu chí g.1: giá trị «3,8» không hợp lệ — cho phép: từ 0 đến 4, bước 0,25")
+        "Xã Hoà Mục: tiêu chí g.1: giá trị «3,8» không hợp lệ — cho phép: tổng điểm của 3 phần, một trong các "
+        "giá trị 0; 0,5; 0,75; 1; 1,25; 1,5; 1,75; 2; 2,25; 2,5; 2,75; 3; 3,25; 3,5; 4")
     expect(status).to_have_class(re.compile(r"\berror\b"))
     expect(g1.locator("input.points")).to_have_value("3,8")  # what was typed stays, to be corrected
     expect(page.locator("#scored")).to_have_text("1")  # the server's count: g.1 was not saved
@@ -371,9 +373,9 @@ def test_a_wrong_value_is_refused_on_the_page_and_nothing_else_is_lost(live_serv
     expect(page.locator("#scored")).to_have_text("1")
     expect(page.locator("#grand-total")).to_have_text("0,5")
 
-    # a value on the step is then accepted
-    score(page, item(page, "g.1"), "3,75")
-    expect(page.locator("#grand-total")).to_have_text("4,25")
+    # a reachable total is then accepted
+    score(page, item(page, "g.1"), "3,25")
+    expect(page.locator("#grand-total")).to_have_text("3,75")
 
 
 # -- 5. filters ------------------------------------------------------------------------------------

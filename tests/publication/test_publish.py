@@ -119,10 +119,10 @@ def test_a_commune_sees_its_published_result_on_its_home_page(chomoi_finalized, 
     services.publish_communes(chomoi_finalized, actor=persona("chomoi.noivu"))
     result = services.published_result_of(unit_of("02098"))
     assert (result.total, result.index, result.class_label, result.rank, result.ranked) == \
-        ("99.75", "99.75", "Xuất sắc", 3, 14)
+        ("99.5", "99.50", "Xuất sắc", 3, 14)
     for username in ["hoamuc.canbo", "hoamuc.chutich"]:
         block = login(username).get("/").content.decode().split('id="published-results"')[1].split("</section>")[0]
-        assert ("Đã công bố kết quả: Xã Hoà Mục đạt 99,75 điểm, chỉ số 99,75, xếp loại Xuất sắc, "
+        assert ("Đã công bố kết quả: Xã Hoà Mục đạt 99,5 điểm, chỉ số 99,50, xếp loại Xuất sắc, "
                 "xếp hạng 3/14 trong huyện") in block, username
         assert 'href="/cong-bo/2021/huyen/065/"' in block
     assert 'id="published-results"' not in login("kimlu.canbo").get("/").content.decode()  # Na Rì: nothing yet

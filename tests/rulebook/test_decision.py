@@ -210,8 +210,9 @@ def test_a_two_level_decision_ranks_communes_province_wide_with_its_own_bands_ro
 def test_the_index_is_rounded_as_the_decision_says():
     commune = next(s for s in registry.shipped_sets() if s.unit_kind == "commune")
     scores = _commune_scores(commune, Decimal(10))
-    scores[next(i.code for i in commune.items if Decimal("0.25") in (i.rubric.allowed_values() if i.rubric else []))]\
-        = "0.25"
+    # a value with hundredths (commune g.1 no longer takes 0,25: issue 12 §3, item 2)
+    scores[next(i.code for i in commune.items if Decimal("0.75") in (i.rubric.allowed_values() if i.rubric else []))]\
+        = "0.75"
     exact = score_unit(commune, scores).total
     assert score_unit(commune, scores, decision=TWO_LEVEL).index == exact.quantize(Decimal("0.1"), "ROUND_DOWN")
     assert score_unit(commune, scores).index == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")

@@ -16,7 +16,7 @@ EXPECTED = {
     "syntax_error": "19: -: lỗi cú pháp YAML: did not find expected ',' or '}'",
     "duplicate_key": "32: a.1.1: khoá «title» bị lặp lại trong tiêu chí",
     "unknown_key": "43: a.1.1: khoá «weight» không được phép trong tiêu chí (cho phép: code, title, "
-    "max_points, method, rubric, evidence, agency, ref)",
+    "max_points, method, rubric, evidence, agency, ref, not_applicable)",
     "missing_key": "45: a.1.2: thiếu khoá bắt buộc «evidence» trong tiêu chí",
     "non_numeric_points": "64: a.2: max_points «ba điểm» không phải là số",
     "negative_points": "38: a.1.1: points không được âm: -0.5",
@@ -38,6 +38,13 @@ EXPECTED = {
     "bad_method": "65: a.2: method «appraisal» không hợp lệ (cho phép: self, survey)",
     "bad_field_letter": "75: f: mã lĩnh vực «f» không hợp lệ (cho phép: a b c d e g h)",
     "rubric_missing": "91: b.1.2: tiêu chí tự đánh giá phải có thang chấm (rubric)",
+    # issue 12 §3, item 1: every day in exactly one date band («trước ngày 31/01» ends on 30/01)
+    "date_gap": "36: a.1.1: thang chấm theo ngày: ngày 31/01 không thuộc mức điểm nào",
+    "date_overlap": "36: a.1.1: thang chấm theo ngày: ngày 31/12 năm trước thuộc cả mức 1 và mức 0,5",
+    # issue 12 §3, item 2: an item scored as the sum of its parts
+    "parts_sum": "52: a.1.2: tổng điểm cao nhất của các phần là 0.75, khác max_points 1",
+    # issue 12 §3, item 4: «không phát sinh» gives the item's full points, nothing else
+    "not_applicable_points": "42: a.1.1: not_applicable.points phải là «full» (điểm tối đa), không phải «half»",
 }
 
 

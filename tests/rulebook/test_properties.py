@@ -16,7 +16,7 @@ def _valid_value(item):
     if item.rubric is None:  # survey: any value in [0, max] with ≤ 4 decimals
         steps = int(item.max_points * 10000)
         return st.integers(0, steps).map(lambda n: Decimal(n).scaleb(-4))
-    if item.rubric.is_range:
+    if item.rubric.step is not None:
         steps = int(item.rubric.maximum / item.rubric.step)
         return st.integers(0, steps).map(lambda n: item.rubric.step * n)
     return st.sampled_from(item.rubric.allowed_values())
