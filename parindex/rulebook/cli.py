@@ -1,4 +1,4 @@
-"""``python -m parindex.rulebook``: list, check, summary, evaluate (contract: docs/rulebook.md)."""
+"""``python -m parindex.rulebook``: list, check, summary, evaluate, the appendix tables (contract: docs/rulebook.md)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from . import registry
+from .appendix import AppendixError, canonical_sha256, export_xlsx, xlsx_to_yaml
 from .decision import Decision, DecisionError, load_decision, set_problems, shipped_decision, shipped_decision_paths
 from .engine import DECISION_1679, InputError, ScoreError, UnitInput, evaluate, missing_scores
-from .loader import CriteriaSetError
+from .loader import CriteriaSetError, load
 from .model import CriteriaSet
 from .numbers import to_str
 
@@ -237,6 +238,63 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def _write(path: str, data: bytes) -> None:
+    """Write the whole file or nothing: a temporary file beside it, renamed over it at the end."""
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def cmd_export_appendix(args) -> int:
+    """SET (id or path) → the appendix workbook; prints the set's canonical SHA-256 and the file."""
+    try:
+        cset = registry.find(args.set)
+        data = export_xlsx(cset)
+        _write(args.out, data)
+    except CriteriaSetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except AppendixError as exc:
+        for problem in exc.problems:
+            print(f"{args.set}: {problem}", file=sys.stderr)
+        return 1
+    except LookupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.out}: không ghi được tệp: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{canonical_sha256(cset)}  {args.out}")
+    return 0
+
+
+def cmd_import_appendix(args) -> int:
+    """The appendix workbook → criteria-set YAML (accepted by the loader); prints its canonical SHA-256."""
+    try:
+        data = Path(args.xlsx).read_bytes()
+    except OSError as exc:
+        print(f"{args.xlsx}: không đọc được tệp: {exc.strerror}", file=sys.stderr)
+        return 1
+    try:
+        text = xlsx_to_yaml(data, args.xlsx)  # already accepted by the strict loader
+    except AppendixError as exc:
+        for problem in exc.problems:
+            print(f"{args.xlsx}: {problem}", file=sys.stderr)
+        return 1
+    try:
+        _write(args.out, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"{args.out}: không ghi được tệp: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{canonical_sha256(load(args.out))}  {args.out}")  # the file as written, read back
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m parindex.rulebook",
                                      description="Bộ tiêu chí và công cụ tính Chỉ số CCHC")
@@ -261,6 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-decision", help="kiểm tra tệp quyết định (các quy định của Chỉ số)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_check_decision)
+    p = sub.add_parser("export-appendix", help="xuất bộ tiêu chí ra bảng phụ lục .xlsx")
+    p.add_argument("set", metavar="SET", help="id của bộ tiêu chí có sẵn hoặc đường dẫn tệp YAML")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.set_defaults(func=cmd_export_appendix)
+    p = sub.add_parser("import-appendix", help="nhập bảng phụ lục .xlsx thành tệp bộ tiêu chí YAML")
+    p.add_argument("xlsx", metavar="IN.xlsx")
+    p.add_argument("out", metavar="OUT.yaml")
+    p.set_defaults(func=cmd_import_appendix)
     return parser
 
 
