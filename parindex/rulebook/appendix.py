@@ -99,13 +99,27 @@ class AppendixError(Exception):
 
 # -- canonical form ------------------------------------------------------------------------------
 
+def _choices_tree(choices) -> list[dict]:
+    return [{"points": c.points, "condition": c.condition} for c in choices]
+
+
+def own_condition(rubric: Rubric) -> str:
+    """The rubric's condition as the file wrote it: for a sum of parts the loader appends the parts' text
+    (``Rubric.parts_text``) to it, which the parts themselves already hold."""
+    if rubric.is_parts:
+        return rubric.condition.removesuffix(rubric.parts_text()).strip()
+    return rubric.condition
+
+
 def _rubric_tree(rubric: Rubric) -> dict:
-    if rubric.is_range:
+    if rubric.is_parts:
+        out: dict = {"parts": [{"title": p.title, "choices": _choices_tree(p.choices)} for p in rubric.parts]}
+    elif rubric.is_range:
         out: dict = {"range": {"min": rubric.minimum, "max": rubric.maximum, "step": rubric.step}}
     else:
-        out = {"choices": [{"points": c.points, "condition": c.condition} for c in rubric.choices]}
-    if rubric.condition:
-        out["condition"] = rubric.condition
+        out = {"choices": _choices_tree(rubric.choices)}
+    if own_condition(rubric):
+        out["condition"] = own_condition(rubric)
     return out
 
 
@@ -113,6 +127,8 @@ def _item_tree(item: Item) -> dict:
     out = {"code": item.code, "title": item.title, "max_points": item.max_points, "method": item.method}
     if item.rubric is not None:
         out["rubric"] = _rubric_tree(item.rubric)
+    if item.not_applicable is not None:  # «không phát sinh»: full points when the task does not arise
+        out["not_applicable"] = {"points": "full", "when": item.not_applicable.when}
     out.update(evidence=item.evidence, agency=item.agency, ref=item.ref)
     return out
 
@@ -186,14 +202,23 @@ def rubric_text(item: Item) -> str:
         return SURVEY_RUBRIC
     rubric = item.rubric
     assert rubric is not None
-    if rubric.is_range:
+    if rubric.is_parts:
+        lines = [line for n, part in enumerate(rubric.parts, 1)
+                 for line in (f"Phần {n}: {_indent(part.title)}", *_choice_lines(part.choices))]
+    elif rubric.is_range:
         lines = [f"Khoảng điểm: từ {points_text(rubric.minimum)} đến {points_text(rubric.maximum)}, "
                  f"bước {points_text(rubric.step)}"]
     else:
-        lines = [f"- {points_text(c.points)} điểm: {_indent(c.condition)}" for c in rubric.choices]
-    if rubric.condition:
-        lines.append(f"Cách tính: {_indent(rubric.condition)}")
+        lines = _choice_lines(rubric.choices)
+    if own_condition(rubric):
+        lines.append(f"Cách tính: {_indent(own_condition(rubric))}")
+    if item.not_applicable is not None:
+        lines.append(f"Không phát sinh: {_indent(item.not_applicable.when)}")
     return "\n".join(lines)
+
+
+def _choice_lines(choices) -> list[str]:
+    return [f"- {points_text(c.points)} điểm: {_indent(c.condition)}" for c in choices]
 
 
 class _Sheet:
@@ -648,7 +673,10 @@ def _item_data(reader: _Reader, node: _Node, why: str) -> None:
             node.data["method"] = "self"
             rubric = _parse_rubric(reader, node, cells[RUBRIC])
             if rubric is not None:
+                not_applicable = rubric.pop("not_applicable", None)
                 node.data["rubric"] = rubric
+                if not_applicable is not None:
+                    node.data["not_applicable"] = {"points": "full", "when": not_applicable}
     for col, key in ((EVIDENCE, "evidence"), (AGENCY, "agency"), (REF, "ref")):
         if col in cells:
             node.data[key] = cells[col]
@@ -657,9 +685,12 @@ def _item_data(reader: _Reader, node: _Node, why: str) -> None:
 _CHOICE = re.compile(r"-\s*(.*?)\s*điểm\s*:\s*(.*)", re.DOTALL)
 _RANGE = re.compile(r"Khoảng điểm\s*:\s*từ\s+(.*?)\s+đến\s+(.*?)\s*,\s*bước\s+(.*)", re.DOTALL)
 _HOW = re.compile(r"Cách tính\s*:\s*(.*)", re.DOTALL)
+_PART = re.compile(r"Phần\s+(\d+)\s*:\s*(.*)", re.DOTALL)
+_NOT_APPLICABLE = re.compile(r"Không phát sinh\s*:\s*(.*)", re.DOTALL)
 RUBRIC_RULE = (f"mỗi dòng là «- <điểm> điểm: <điều kiện>», hoặc «Khoảng điểm: từ 0 đến <điểm tối đa>, bước <bước>», "
-               f"rồi có thể «Cách tính: <cách tính>»; tiêu chí ĐTXHH ghi đúng «{SURVEY_RUBRIC}»; dòng tiếp theo "
-               "của cùng một mục bắt đầu bằng hai dấu cách")
+               f"hoặc các phần «Phần 1: <tên phần>» mỗi phần có các mức điểm của nó; rồi có thể «Cách tính: <cách "
+               f"tính>» và «Không phát sinh: <khi nào được đủ điểm>»; tiêu chí ĐTXHH ghi đúng «{SURVEY_RUBRIC}»; "
+               "dòng tiếp theo của cùng một mục bắt đầu bằng hai dấu cách")
 
 
 def _entries(text: str) -> list[tuple[int, str]] | None:
@@ -685,8 +716,10 @@ def _parse_rubric(reader: _Reader, node: _Node, text: str) -> dict | None:
         bad(f"dòng đầu bắt đầu bằng dấu cách; {RUBRIC_RULE}")
         return None
     choices: list[dict] = []
+    parts: list[dict] = []
     span: dict | None = None
     how: str | None = None
+    absent: str | None = None
     ok = True
     for n, line in entries:
         if m := _HOW.fullmatch(line):
@@ -694,8 +727,21 @@ def _parse_rubric(reader: _Reader, node: _Node, text: str) -> dict | None:
                 bad(f"dòng {n}: «Cách tính» ghi hai lần")
                 ok = False
             how = m.group(1).strip()
+        elif m := _NOT_APPLICABLE.fullmatch(line):
+            if absent is not None or not m.group(1).strip():
+                bad(f"dòng {n}: «Không phát sinh» ghi hai lần hoặc để trống")
+                ok = False
+            absent = m.group(1).strip()
+        elif m := _PART.fullmatch(line):
+            if span is not None or (choices and not parts) or int(m.group(1)) != len(parts) + 1:
+                bad(f"dòng {n}: «Phần {m.group(1)}» không đúng chỗ: các phần đánh số 1, 2, … và thay cho các mức "
+                    "điểm hay khoảng điểm")
+                ok = False
+                continue
+            parts.append({"title": m.group(2).strip(), "choices": []})
+            choices = parts[-1]["choices"]
         elif m := _RANGE.fullmatch(line):
-            if span is not None or choices:
+            if span is not None or choices or parts:
                 bad(f"dòng {n}: thang chấm chỉ có các mức điểm hoặc một khoảng điểm, không có cả hai")
                 ok = False
                 continue
@@ -719,17 +765,19 @@ def _parse_rubric(reader: _Reader, node: _Node, text: str) -> dict | None:
         else:
             bad(f"dòng {n} «{shorten(line, 40)}» không đúng dạng; {RUBRIC_RULE}")
             ok = False
-    if ok and span is None and not choices:
-        bad(f"không có mức điểm nào; {RUBRIC_RULE}")
+    if ok and span is None and (not choices or any(not p["choices"] for p in parts)):
+        bad(f"không có mức điểm nào (hoặc có phần không có mức điểm); {RUBRIC_RULE}")
         ok = False
     if ok and how == "":
         bad("«Cách tính» để trống")
         ok = False
     if not ok:
         return None
-    out: dict = {"range": span} if span is not None else {"choices": choices}
+    out: dict = {"range": span} if span is not None else {"parts": parts} if parts else {"choices": choices}
     if how:
         out["condition"] = how
+    if absent:
+        out["not_applicable"] = absent  # taken out by the caller: an item key, not a rubric key
     return out
 
 

@@ -65,8 +65,13 @@ def test_new_removed_reweighted_and_changed_items_are_found_by_code():
 
 
 def test_a_range_rubric_reads_in_one_line_the_vietnamese_way():
-    cset = loads(_commune(), "old.yaml")
-    ranged = next(i.rubric for i in cset.items if i.rubric and i.rubric.is_range)
+    # the shipped sets have no plain range left (commune g.1 and g.2 are sums of parts): the test set has one
+    from pathlib import Path
+    mini = Path(__file__).resolve().parents[1] / "rulebook/fixtures/mini.yaml"
+    cset = loads(mini.read_text(encoding="utf-8"), "mini.yaml")
+    ranged = next(i.rubric for i in cset.items if i.rubric and i.rubric.is_range and not i.rubric.is_parts)
     text = rubric_text(ranged)
     assert text.startswith("từ 0 đến ") and "bước" in text
+    parts = next(i.rubric for i in loads(_commune(), "old.yaml").items if i.rubric and i.rubric.is_parts)
+    assert rubric_text(parts).startswith("tổng điểm của 3 phần, một trong các giá trị 0; 0,5; 0,75;")
     assert rubric_text(None) == "—"

@@ -286,7 +286,8 @@ REFUSALS = [
       "(ghi ở từng tiêu chí thành phần)"]),
     ("unknown rubric line", [cell("E17", "- 1 điểm: Kịp thời\nmột dòng lạ\n- 0 điểm: Không")],
      ["Dòng 17: a.1.1: «Cách chấm»: dòng 2 «một dòng lạ» không đúng dạng; mỗi dòng là «- <điểm> điểm: <điều kiện>», "
-      "hoặc «Khoảng điểm: từ 0 đến <điểm tối đa>, bước <bước>», rồi có thể «Cách tính: <cách tính>»; tiêu chí "
+      "hoặc «Khoảng điểm: từ 0 đến <điểm tối đa>, bước <bước>», hoặc các phần «Phần 1: <tên phần>» mỗi phần có các "
+      "mức điểm của nó; rồi có thể «Cách tính: <cách tính>» và «Không phát sinh: <khi nào được đủ điểm>»; tiêu chí "
       "ĐTXHH ghi đúng «Điều tra xã hội học (ĐTXHH)»; dòng tiếp theo của cùng một mục bắt đầu bằng hai dấu cách"]),
     ("bad choice points", [cell("E17", "- 1 điểm: Kịp thời\n- -0,5 điểm: Chậm\n- 0 điểm: Không")],
      [f"Dòng 17: a.1.1: «Cách chấm» dòng 2: mức điểm «-0,5» không hợp lệ: {NUMBER_RULE}"]),
@@ -512,3 +513,18 @@ def test_any_text_a_cell_can_hold_comes_back_exactly(choice, how, title, agency)
     assert cset.items_by_code["a.1.1"].rubric.choices[0].condition == choice
     back = import_xlsx(export_xlsx(cset))
     assert canonical(back) == canonical(cset)
+
+
+def test_parts_and_not_applicable_survive_the_round_trip():
+    """Commune g.1 is a sum of parts and 22 items carry «không phát sinh» (issue 12 §3): the sheet writes both and
+    reads them back, not only the canonical hash."""
+    from parindex.rulebook import registry
+
+    cset = registry.find("backan-2021-commune")
+    back = import_xlsx(export_xlsx(cset))
+    g1, g1_back = cset.items_by_code["g.1"], back.items_by_code["g.1"]
+    assert [p.title for p in g1_back.rubric.parts] == ["Thu ngân sách xã", "Chi ngân sách xã", "Công khai ngân sách xã"]
+    assert g1_back.rubric.allowed_values() == g1.rubric.allowed_values()
+    assert not g1_back.rubric.accepts(Decimal("3.75"))
+    marked = {i.code: i.not_applicable for i in cset.items if i.not_applicable}
+    assert marked and {i.code: i.not_applicable for i in back.items if i.not_applicable} == marked
