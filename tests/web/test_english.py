@@ -124,6 +124,12 @@ def known_data(period) -> list[str]:
                     if item.rubric is not None:
                         data.add(item.rubric.condition)
                         data.update(choice.condition for choice in item.rubric.choices)
+    from parindex.rulebook.decision import load_decision, shipped_decision_paths
+
+    for decision in (load_decision(path) for path in shipped_decision_paths()):  # a decision file's own wording
+        data.update({decision.title, decision.province, f"{decision.title} ({decision.province})",
+                     *(role for roles in decision.participants.values() for role in roles),
+                     *decision.class_labels().values()})
     for survey in Survey.objects.filter(period=period):  # the survey design's own wording (its YAML)
         design = design_of(survey)
         data.update({design.title, design.note})
