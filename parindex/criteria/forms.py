@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 
@@ -121,6 +122,13 @@ class ItemForm(VersionForm):
             kwargs["initial"] = self.initial_of(item)
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(code, f"{code} — {name}") for code, name in agencies.items()]
+        # an item scored as a sum of parts (commune g.1) keeps its parts: the form does not edit them, and never
+        # turns them silently into levels or a range (issue 12 §3)
+        self.kept_parts = ((item or {}).get("rubric") or {}).get("parts")
+        if self.kept_parts:
+            self.fields["rubric_kind"].choices = [
+                ("parts", _("Tổng điểm các phần (giữ nguyên các phần; sửa chúng trong tệp bộ tiêu chí)")),
+                *self.fields["rubric_kind"].choices]
 
     @staticmethod
     def initial_of(item: dict) -> dict:
@@ -131,7 +139,8 @@ class ItemForm(VersionForm):
             return format_vi(Decimal(str(value))) if value is not None else ""
         return {
             "title": item.get("title", ""), "max_points": vi(item.get("max_points")),
-            "method": item.get("method", "self"), "rubric_kind": "range" if rng else "choices",
+            "method": item.get("method", "self"),
+            "rubric_kind": "parts" if rubric.get("parts") else "range" if rng else "choices",
             "choices": choices_text(rubric), "range_min": vi(rng.get("min")), "range_max": vi(rng.get("max")),
             "range_step": vi(rng.get("step")), "rubric_condition": rubric.get("condition", ""),
             "evidence": item.get("evidence", ""), "agency": item.get("agency", ""), "ref": item.get("ref", ""),
@@ -170,7 +179,9 @@ class ItemForm(VersionForm):
             data["evidence"] = SURVEY_EVIDENCE
             return data
         condition = data.get("rubric_condition", "").strip()
-        if data.get("rubric_kind") == "range":
+        if data.get("rubric_kind") == "parts" and self.kept_parts:
+            rubric = {"parts": copy.deepcopy(self.kept_parts)}
+        elif data.get("rubric_kind") == "range":
             rng = {"min": data.get("range_min"), "max": data.get("range_max"), "step": data.get("range_step")}
             if None in rng.values():
                 self.add_error("range_step", _("Khoảng điểm cần đủ ba số: từ, đến, bước"))

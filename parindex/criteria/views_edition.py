@@ -129,7 +129,7 @@ def item_edit(request, set_id: str, code: str):
     if item is None:
         form = CriterionForm(post, initial={"version": rec.version, "title": crit.get("title", "")})
     else:
-        form = ItemForm(post, agencies=_agencies(data),
+        form = ItemForm(post, agencies=_agencies(data), item=item,
                         initial={**ItemForm.initial_of(item), "version": rec.version})
     status = 200
     if post is not None and form.is_valid():

@@ -1,6 +1,7 @@
 """The yearly edition's pages: the coordinator's whole path, and nobody else reaching any of it."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -227,3 +228,19 @@ def test_the_api_shows_approved_sets_only(client, draft):
     listed = [s["id"] for s in client.get("/api/v1/criteria-sets").json()]
     assert SET not in listed and "backan-2021-commune" in listed
     assert client.get(f"/api/v1/criteria-sets/{SET}").status_code == 404
+
+
+def test_an_item_scored_as_its_parts_keeps_them_when_edited_and_keeps_its_not_applicable(client, coordinator, draft):
+    """Commune g.1 is a sum of parts and b.1 gives full points «không phát sinh» (issue 12 §3): the form edits the
+    text around them and never turns the parts into levels or a range, nor drops the «không phát sinh»."""
+    client.force_login(coordinator)
+    page = client.get(reverse("criteria:edition_item", args=[SET, "g.1"])).content.decode()
+    assert "Tổng điểm các phần (giữ nguyên các phần; sửa chúng trong tệp bộ tiêu chí)" in page
+    assert _item_post(client, "g.1", title="Quản lý ngân sách xã năm 2022").status_code == 302
+    assert _item_post(client, "b.1", evidence="Danh mục VBQPPL năm 2022").status_code == 302
+    draft.refresh_from_db()
+    cset = draft.parsed()
+    g1 = cset.items_by_code["g.1"]
+    assert g1.title == "Quản lý ngân sách xã năm 2022" and len(g1.rubric.parts) == 3
+    assert not g1.rubric.accepts(Decimal("3.75"))
+    assert cset.items_by_code["b.1"].not_applicable is not None
