@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.audit.services import record as audit
+from parindex.core import locks
 from parindex.core.errors import Conflict, DomainError, NotAllowed
 from parindex.rulebook import CriteriaSetError, loads
 from parindex.rulebook import edition as plain
@@ -80,7 +81,7 @@ def start_edition(source: CriteriaSetRecord, *, actor, request=None) -> Criteria
 
 
 def _locked_draft(set_id: str, version: int | None) -> CriteriaSetRecord:
-    rec = CriteriaSetRecord.objects.select_for_update(of=("self",)).filter(set_id=set_id).first()
+    rec = locks.lock_first(CriteriaSetRecord.objects.filter(set_id=set_id))
     if rec is None:
         raise DomainError(_("Không có bộ tiêu chí %(id)s (có thể vừa bị xoá)") % {"id": set_id})
     if not rec.is_draft:
