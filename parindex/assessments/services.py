@@ -359,10 +359,9 @@ def required_roles(unit) -> tuple[str, ...]:
     return (period_services.decision_of(unit.period).participants or {}).get(unit.kind, ())
 
 
-def missing_roles(assessment: Assessment, roles: tuple[str, ...]) -> list[str]:
-    """The required participants not yet recorded (III.2.2); every role needs at least one person."""
-    present = set(assessment.participants.values_list("role", flat=True)) if assessment.pk else set()
-    return [role for role in roles if role not in present]
+def _recorded_roles(assessment: Assessment) -> list[str]:
+    """The role of every recorded participant ("" for others), one query; [] when nobody is recorded."""
+    return list(assessment.participants.values_list("role", flat=True)) if assessment.pk else []
 
 
 def set_participants(assessment: Assessment, rows: list[tuple[str, ...]], *, actor, meeting_date=None,
@@ -457,10 +456,10 @@ class Readiness:
 def participant_problems(assessment: Assessment) -> list[str]:
     """What the record of the self-assessment meeting lacks before submission (III.2.2): each participant
     the decision requires, with name and position; at least one person when the decision names none."""
-    roles = required_roles(assessment.period_unit)
-    if assessment.pk is None or not assessment.participants.exists():
+    recorded = _recorded_roles(assessment)
+    if not recorded:
         return [gettext("Chưa ghi thành phần tham gia tự đánh giá (mục III.2.2); phải có trước khi nộp")]
-    missing = missing_roles(assessment, roles)
+    missing = [role for role in required_roles(assessment.period_unit) if role not in recorded]
     if missing:
         return [gettext("Chưa ghi đủ thành phần tham gia bắt buộc (mục III.2.2), còn thiếu: %(roles)s; "
                         "phải có trước khi nộp") % {"roles": "; ".join(missing)}]
