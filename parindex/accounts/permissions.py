@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from parindex.units.models import PeriodUnit, UnitKind
+from parindex.units.models import PROVINCE_APPRAISED, PeriodUnit, UnitKind
 
 from .models import Role, RoleAssignment
 
-LEVEL_PROVINCE = "tinh"   # departments and districts, appraised by the province
+LEVEL_PROVINCE = "tinh"   # departments and districts (and a two-level period's communes), appraised by the province
 LEVEL_COMMUNE = "xa"      # communes, appraised by their district
 LEVELS = (LEVEL_PROVINCE, LEVEL_COMMUNE)
 
@@ -107,11 +107,13 @@ def can_view_commune_summary(user) -> bool:
 
 
 def can_grant_extension(user, unit: PeriodUnit) -> bool:
-    """The coordinator of that level: the district for its communes, Sở Nội vụ for the rest."""
+    """The coordinator of that level: the district for its communes, Sở Nội vụ for the rest (and for the
+    communes of a two-level period, which the province appraises)."""
     s = scope_of(user)
-    if unit.kind == UnitKind.COMMUNE:
-        return unit.parent is not None and unit.parent.unit_id in s.districts
-    return s.province and unit.kind in (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
+    district = unit.appraising_district
+    if district is not None:
+        return district.unit_id in s.districts
+    return s.province and unit.kind in (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
 
 
 def can_self_assess(user, unit: PeriodUnit) -> bool:
@@ -141,15 +143,16 @@ def visible_units(user, period) -> QuerySet[PeriodUnit]:
     if own:
         q |= Q(unit_id__in=own)
     if s.provincial_appraiser:
-        q |= Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        q |= PROVINCE_APPRAISED
     if s.district_teams:
         q |= Q(kind=UnitKind.COMMUNE, parent__unit_id__in=s.district_teams)
     return base.filter(q)
 
 
 def board_units(user, period, level: str) -> QuerySet[PeriodUnit]:
-    kinds = [UnitKind.DEPARTMENT, UnitKind.DISTRICT] if level == LEVEL_PROVINCE else [UnitKind.COMMUNE]
-    return visible_units(user, period).filter(kind__in=kinds)
+    if level == LEVEL_PROVINCE:
+        return visible_units(user, period).filter(PROVINCE_APPRAISED)
+    return visible_units(user, period).filter(kind=UnitKind.COMMUNE, parent__kind=UnitKind.DISTRICT)
 
 
 def visible_districts(user, period) -> QuerySet[PeriodUnit]:
@@ -183,17 +186,19 @@ def can_reopen_assessment(user, unit: PeriodUnit) -> bool:
 
 def appraising_team(unit: PeriodUnit):
     """The team that appraises this unit (III.3.1): the provincial team for departments and
-    districts, the parent district's team for communes. An unsaved ``Team`` if none is stored yet."""
+    districts, the parent district's team for communes (the provincial team in a two-level period).
+    An unsaved ``Team`` if none is stored yet."""
     from parindex.appraisal.models import Team
 
-    district = unit.parent if unit.kind == UnitKind.COMMUNE else None
+    district = unit.appraising_district
     return (Team.objects.filter(period_id=unit.period_id, district=district).select_related("lead").first()
             or Team(period_id=unit.period_id, district=district))
 
 
 def team_level(unit: PeriodUnit) -> int | None:
     """The team of this unit as role assignments name it: the district's Unit id, None for the province."""
-    return unit.parent.unit_id if unit.kind == UnitKind.COMMUNE else None
+    district = unit.appraising_district
+    return district.unit_id if district is not None else None
 
 
 Grants = list[tuple[str, frozenset[str]]]
@@ -269,8 +274,9 @@ def is_on_appraising_side(user, unit: PeriodUnit) -> bool:
     s = scope_of(user)
     if s.admin or s.province:
         return True
-    if unit.kind == UnitKind.COMMUNE:
-        return unit.parent.unit_id in (s.districts | s.district_teams)
+    district = unit.appraising_district
+    if district is not None:
+        return district.unit_id in (s.districts | s.district_teams)
     return s.provincial_appraiser
 
 
@@ -321,7 +327,7 @@ class AppraisalLevels:
         keys = set(self.grants) | set(self.full)
         q = Q(pk__in=[])
         if None in keys:
-            q |= Q(kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+            q |= PROVINCE_APPRAISED
         districts = [k for k in keys if k is not None]
         if districts:
             q |= Q(kind=UnitKind.COMMUNE, parent__unit_id__in=districts)

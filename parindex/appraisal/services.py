@@ -144,7 +144,7 @@ def start(assessment: Assessment, *, actor, request=None) -> Appraisal:
         found = existing(assessment)
         if found is not None:
             return found
-        _require_time(unit, appraisal_step(unit.kind), clock.now())
+        _require_time(unit, appraisal_step(unit), clock.now())
         appraisal = get_or_start(assessment)
         record("appraisal.started", appraisal, actor=actor, request=request,
                after={"items": appraisal.items.count()})
@@ -206,7 +206,7 @@ def appraise(appraisal: Appraisal, code: str, raw_points: str, comment: str, *, 
         if not permissions.can_appraise_item(actor, unit, row.agency, item.field):
             raise NotAllowed(_("Tiêu chí %(item)s của %(unit)s không được phân công cho bạn")
                              % {"item": code, "unit": unit.name})
-        _require_time(unit, appraisal_step(unit.kind), now, current)
+        _require_time(unit, appraisal_step(unit), now, current)
         raw = (raw_points or "").strip()
         if raw == "":
             raise DomainError(_("Tiêu chí %(item)s: chưa nhập điểm thẩm định") % {"item": code})
@@ -255,7 +255,7 @@ def accept_self_scores(appraisal: Appraisal, codes: list[str], *, actor, request
         if stage_now(current, now) != Stage.ROUND1:
             raise DomainError(_("Chỉ chấp nhận điểm tự chấm ở thẩm định vòng 1 (đang ở giai đoạn «%(stage)s»)")
                               % {"stage": Stage(stage_now(current, now)).label})
-        _require_time(unit, appraisal_step(unit.kind), now, current)
+        _require_time(unit, appraisal_step(unit), now, current)
         rows = {r.item_code: r for r in ItemAppraisal.objects.filter(appraisal=current, item_code__in=codes)}
         grants = permissions.appraiser_grants(actor, unit)
         refused, unsupported = [], []
@@ -296,7 +296,7 @@ def confirm_unchanged(appraisal: Appraisal, *, actor, request=None) -> int:
         current = _locked(appraisal)
         if stage_now(current, now) != Stage.FINAL:
             raise DomainError(_("Chỉ xác nhận điểm vòng 1 được trong vòng thẩm định cuối"))
-        _require_time(unit, appraisal_step(unit.kind), now, current)
+        _require_time(unit, appraisal_step(unit), now, current)
         count = 0
         rows = (ItemAppraisal.objects.filter(appraisal=current, final_points__isnull=True, round1_points__isnull=False)
                 .prefetch_related("added_evidence"))
@@ -356,7 +356,7 @@ def close_explanation(appraisal: Appraisal, *, actor, request=None) -> Appraisal
         if locked.stage not in (Stage.ROUND1, Stage.EXPLANATION):
             raise DomainError(_("Đã ở giai đoạn «%(stage)s», không chuyển sang thẩm định cuối được")
                               % {"stage": Stage(locked.stage).label})
-        _require_time(unit, appraisal_step(unit.kind), clock.now(), locked)
+        _require_time(unit, appraisal_step(unit), clock.now(), locked)
         missing = list(locked.items.filter(round1_points__isnull=True).values_list("item_code", flat=True))
         if missing:
             raise DomainError(_("Còn %(n)s tiêu chí chưa thẩm định vòng 1: %(items)s")

@@ -36,6 +36,18 @@ SOURCE_CRITERION, SOURCE_FIELD, SOURCE_SET = (gettext_lazy("tiêu chí"), gettex
                                              gettext_lazy("bộ tiêu chí"))
 
 
+def team_kinds(period, district) -> tuple[str, ...]:
+    """The unit kinds a team appraises, as the period's decision says (``appraised_by``, III.3.1): under 1679
+    the provincial team departments and districts, a district's team its communes; under a two-level decision
+    the provincial team departments and communes."""
+    from parindex.periods.services import decision_of
+
+    decision = decision_of(period)
+    level = "district" if district is not None else "province"
+    return tuple(k for k in (*PROVINCIAL_KINDS, *DISTRICT_KINDS)
+                 if k in decision.levels and decision.appraised_by.get(k) == level)
+
+
 def team_name(district) -> str:
     """«Tổ thẩm định tỉnh», or the district's team, in the reader's language."""
     return _("Tổ thẩm định %(d)s") % {"d": district.name} if district is not None else _("Tổ thẩm định tỉnh")
@@ -183,7 +195,7 @@ def overview(period, district: PeriodUnit | None) -> TeamView:
     members = members_of(period, district)
     grants = [(a, frozenset(f)) for m in members for a, f in m.grants]
     name = team_name(district)
-    kinds = DISTRICT_KINDS if district is not None else PROVINCIAL_KINDS
+    kinds = team_kinds(period, district)
     tables = [t for t in (assignment_table(period, k, grants, name) for k in kinds) if t is not None]
     return TeamView(district, team, members, tables)
 

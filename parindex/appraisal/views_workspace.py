@@ -322,7 +322,7 @@ def unit_page(request, year: int, code: str):
     cset = assessment.criteria_set.parsed()
     due, _extended = deadline_for(unit, AppraisalStep.EXPLANATION)
     suggestion = min(timezone.localtime(clock.now()) + timedelta(days=7), timezone.localtime(due))
-    verdict = may_act(unit, appraisal_step(unit.kind))
+    verdict = may_act(unit, appraisal_step(unit))
     return render(request, "appraisal/unit.html", {
         "period": unit.period, "unit": unit, "assessment": assessment, "appraisal": appraisal, "cset": cset,
         "stage": stage, "stage_label": Stage(stage).label if appraisal else _("Chưa bắt đầu thẩm định"),

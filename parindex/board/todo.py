@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from parindex.accounts import permissions
 from parindex.periods.models import Period
 from parindex.periods.timeline import format_instant, format_start
-from parindex.units.models import PeriodUnit, UnitKind
+from parindex.units.models import PeriodUnit, UnitKind, province_appraised
 
 from .status import explanation_rounds, progress, row_for
 
@@ -142,8 +142,8 @@ def _open_appraisals(period, units: Q):
 
 
 def _units_of_team(district) -> Q:
-    if district is None:  # the provincial team: departments and districts
-        return Q(assessment__period_unit__kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+    if district is None:  # the provincial team: departments and districts (and a two-level period's communes)
+        return province_appraised("assessment__period_unit__")
     return Q(assessment__period_unit__kind=UnitKind.COMMUNE, assessment__period_unit__parent=district)
 
 

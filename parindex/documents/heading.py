@@ -57,8 +57,8 @@ def body_of(unit: PeriodUnit) -> str:
 
 def _parent_of(unit: PeriodUnit) -> str:
     """A commune under its district, a department under the province; a district stands alone."""
-    if unit.kind == UnitKind.COMMUNE and unit.parent is not None:
-        return body_of(unit.parent)
+    if unit.appraising_district is not None:   # a commune of a two-level period stands under the province
+        return body_of(unit.appraising_district)
     return "" if unit.kind == UnitKind.DISTRICT else province_body()
 
 
@@ -78,7 +78,8 @@ def for_self_assessment(unit: PeriodUnit, issued: date | None, head_name: str = 
 
 def for_minutes(unit: PeriodUnit, issued: date | None, lead_name: str = "") -> Heading:
     """The appraisal team's minutes: the district's team for a commune, the province's otherwise."""
-    parent = body_of(unit.parent) if unit.kind == UnitKind.COMMUNE and unit.parent is not None else province_body()
+    district = unit.appraising_district
+    parent = body_of(district) if district is not None else province_body()
     return Heading(issuer="TỔ THẨM ĐỊNH CHỈ SỐ CCHC", parent=parent, number="BB-TTĐ", issued=issued,
                    signers=(Signer(("ĐẠI DIỆN ĐƠN VỊ ĐƯỢC THẨM ĐỊNH",)),
                             Signer(("TỔ TRƯỞNG TỔ THẨM ĐỊNH",), lead_name)))

@@ -58,6 +58,31 @@ class PeriodCreateForm(forms.Form):
                                                                         or "backan-1679")
 
 
+UNITS_FILE_MAX = 2_000_000  # bytes: a province's 1,000 units are about 60 kB
+
+
+class UnitsForm(forms.Form):
+    """The period's unit list (units/services.load_units): the administrative units, or the departments."""
+
+    units_file = forms.FileField(
+        label=_("Tệp danh sách đơn vị (CSV, UTF-8)"),
+        help_text=_("Đơn vị hành chính: level,parent,name,type,gso_code,parent_gso_code; sở, ban, ngành: "
+                    "code,name,short_name,kind. Có thể thêm cột cuối «predecessors»: mã các đơn vị trước sáp nhập, "
+                    "cách nhau bởi dấu chấm phẩy."),
+        error_messages={"required": _("Hãy chọn tệp danh sách đơn vị"), "invalid": _("Tệp không hợp lệ")})
+
+    def clean_units_file(self):
+        upload = self.cleaned_data["units_file"]
+        if upload.size > UNITS_FILE_MAX:
+            raise forms.ValidationError(_("Tệp «%(name)s» nặng %(size)s byte, tối đa %(max)s byte")
+                                        % {"name": upload.name[:80], "size": upload.size, "max": UNITS_FILE_MAX})
+        try:
+            return upload.name[:80], upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Tệp «%(name)s» không phải văn bản UTF-8")
+                                        % {"name": upload.name[:80]}) from None
+
+
 class TimelineForm(forms.Form):
     """Every date of the timeline, in Vietnam time, and the reason for the change."""
 

@@ -21,7 +21,17 @@ from parindex.criteria.models import CriteriaSetRecord
 from parindex.units.models import PeriodUnit
 
 from .models import Extension, Period, PeriodCriteriaSet, PeriodDecision
-from .timeline import FIELDS, STEP_LABELS, STEPS, Reading, default_timeline, format_instant, format_start, order_errors
+from .timeline import (
+    FIELDS,
+    STEP_LABELS,
+    STEPS,
+    Reading,
+    default_timeline,
+    format_instant,
+    format_start,
+    order_errors,
+    window_kind,
+)
 
 
 def _timeline_of(period: Period) -> dict[str, datetime]:
@@ -180,7 +190,7 @@ class Verdict:
 
 def deadline_for(unit: PeriodUnit, step: str) -> tuple[datetime, bool]:
     """The effective deadline (exclusive) of a step for a unit, and whether it was extended."""
-    _start, end_field = STEPS[step].window(unit.kind)
+    _start, end_field = STEPS[step].window(window_kind(unit))
     base = getattr(unit.period, end_field)
     ext = next((e for e in unit.extensions.all() if e.step == step), None)
     if ext is not None and ext.new_due > base:
@@ -202,7 +212,7 @@ def may_act(unit: PeriodUnit, step: str, at: datetime | None = None) -> Verdict:
     if unit.period.status != Period.Status.OPEN:
         return Verdict(False, _("Kỳ đánh giá %(year)s chưa mở hoặc đã kết thúc") % {"year": unit.period.year})
     deadline, extended = deadline_for(unit, step)
-    start_field, _end = rule.window(unit.kind)
+    start_field, _end = rule.window(window_kind(unit))
     if start_field is not None:
         start = getattr(unit.period, start_field)
         if at < start:

@@ -69,7 +69,8 @@ STEPS: dict[str, StepRule] = {
     Step.COMMUNE_SELF: StepRule(None, "commune_self_due", ("commune",), "V.1"),
     Step.DISTRICT_PUBLISH: StepRule(None, "district_publish_due", ("district",), "V.2"),
     Step.SELF: StepRule(None, "self_due", ("department", "district"), "V.3"),
-    Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district"), "V.4",
+    # communes too where the province's team appraises them (a two-level decision: ``appraisal_step``)
+    Step.APPRAISAL: StepRule("appraisal_start", "appraisal_end", ("department", "district", "commune"), "V.4",
                              extendable=False),
     Step.PUBLICATION: StepRule("publication_start", "publication_end", ("province",), "V.5", extendable=False),
     # V.1.1.c: the survey evaluates departments and districts; answers are taken in its window only
@@ -83,9 +84,19 @@ STEPS: dict[str, StepRule] = {
 STEP_LABELS = {**dict(Step.choices), **dict(AppraisalStep.choices)}
 
 
-def appraisal_step(kind: str) -> str:
-    """The step during which a unit of this kind is appraised (round 1 and the final round)."""
-    return AppraisalStep.COMMUNE_APPRAISAL if kind == "commune" else Step.APPRAISAL
+def appraisal_step(unit) -> str:
+    """The step during which this unit is appraised (round 1 and the final round): a commune by its district
+    before the district's publication (V.2), every other unit — and a commune of a two-level period, which has
+    no district — by the province in its window (V.4)."""
+    return AppraisalStep.COMMUNE_APPRAISAL if unit.appraising_district is not None else Step.APPRAISAL
+
+
+def window_kind(unit) -> str:
+    """The key a unit's windows are looked up by (``StepRule.window``): its kind, except that a commune the
+    province appraises follows the province's appraisal windows, not those of a district's communes."""
+    if unit.kind == "commune" and unit.appraising_district is None:
+        return "commune:province"
+    return unit.kind
 
 # Field → label, in timeline order (used by forms, pages and messages).
 FIELDS: dict[str, str] = {

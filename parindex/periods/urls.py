@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:year>/", views.period_detail, name="detail"),
     path("<int:year>/moc-thoi-gian/", views.timeline_edit, name="timeline"),
     path("<int:year>/mo/", views.period_open, name="open"),
+    path("<int:year>/danh-sach-don-vi/", views.period_units, name="units"),
 ]

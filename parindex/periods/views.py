@@ -11,7 +11,7 @@ from parindex.accounts import permissions
 from parindex.core.errors import DomainError
 
 from . import services
-from .forms import PeriodCreateForm, TimelineForm
+from .forms import PeriodCreateForm, TimelineForm, UnitsForm
 from .models import Period
 from .timeline import FIELDS, STEPS, format_instant, format_start
 
@@ -71,7 +71,44 @@ def period_detail(request, year: int):
         "can_view_survey": permissions.can_view_survey(request.user),
         "can_view_province_results": permissions.can_view_province_results(request.user),
         "unit_count": period.units.assessed().count(),
+        "has_districts": "district" in services.decision_of(period).levels,
     })
+
+
+@login_required
+def period_units(request, year: int):
+    """«Danh sách đơn vị»: the coordinator loads the period's units from CSV while it is in draft, every row
+    checked against the period's decision (its levels: a commune's parent is its district, or the province in a
+    two-level period), all or nothing, every error with its line."""
+    if not permissions.can_manage_periods(request.user):
+        raise PermissionDenied
+    from parindex.units.models import PeriodUnit
+    from parindex.units.services import load_units
+
+    period = get_object_or_404(Period, year=year)
+    form = UnitsForm(request.POST, request.FILES) if request.method == "POST" else UnitsForm()
+    errors: list[str] = []
+    editable = period.status == Period.Status.DRAFT
+    if request.method == "POST" and not editable:
+        errors = [_("Kỳ đánh giá %(year)s đã mở: danh sách đơn vị được cố định, không nạp lại trên trang được")
+                  % {"year": period.year}]
+    elif request.method == "POST" and form.is_valid():
+        name, text = form.cleaned_data["units_file"]
+        try:
+            result = load_units(period, text, actor=request.user, source=name)
+        except DomainError as exc:
+            errors = [exc.message, *exc.errors]
+        else:
+            messages.success(request, _("Đã nạp «%(name)s»: %(c)d đơn vị mới, %(u)d đơn vị cập nhật, %(n)d không đổi")
+                             % {"name": name, "c": result.created, "u": result.updated, "n": result.unchanged})
+            return redirect("periods:units", year=period.year)
+    counts = {kind: 0 for kind, _label in PeriodUnit._meta.get_field("kind").choices}
+    for kind in period.units.values_list("kind", flat=True):
+        counts[kind] += 1
+    labels = dict(PeriodUnit._meta.get_field("kind").choices)
+    return render(request, "periods/units.html", {
+        "period": period, "form": form, "errors": errors, "decision": services.decision_of(period),
+        "counts": [(labels[k], n) for k, n in counts.items()], "editable": editable})
 
 
 @login_required

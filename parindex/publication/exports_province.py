@@ -19,8 +19,15 @@ from parindex.assessments.excel import BOLD, BORDER, FIELD_FILL, _put
 
 from .province import GROUPS
 
-GROUP_TITLES = {"department": "các sở, ban, ngành", "district": "UBND cấp huyện"}
-SHEET_NAMES = {"department": "Sở, ban, ngành", "district": "UBND cấp huyện"}
+GROUP_TITLES = {"department": "các sở, ban, ngành", "district": "UBND cấp huyện", "commune": "UBND cấp xã"}
+SHEET_NAMES = {"department": "Sở, ban, ngành", "district": "UBND cấp huyện", "commune": "UBND cấp xã"}
+def groups_phrase(content: dict) -> str:
+    """The published groups in words: «các sở, ban, ngành và UBND cấp huyện» (1679), «các sở, ban, ngành và
+    UBND cấp xã» (a two-level province)."""
+    kinds = [k for k in GROUP_TITLES if (content.get("groups") or {}).get(k)] or ["department", "district"]
+    return " và ".join(GROUP_TITLES[k] for k in kinds)
+
+
 COLUMNS = (("STT", 6), ("Đơn vị", 34), ("Điểm tự đánh giá", 12), ("Điểm điều tra XHH", 12),
            ("Tổng điểm/Chỉ số", 12), ("Xếp loại", 14), ("Xếp hạng", 9), ("Ghi chú", 50))
 CSV_COLUMNS = ("Nhóm", "STT", "Mã", "Đơn vị", "Điểm tự đánh giá", "Điểm điều tra XHH", "Tổng điểm", "Chỉ số",
@@ -129,6 +136,8 @@ def summary_xlsx(years: list[int], groups: dict) -> bytes:
     wb.properties.title = "Tổng hợp Chỉ số CCHC qua các năm"
     for kind in GROUPS:
         rows = groups.get(kind) or []
+        if not rows and kind not in ("department", "district"):
+            continue  # communes appear only where a two-level province published them (issue 12)
         ws = wb.create_sheet(SHEET_NAMES[kind])
         columns = [("STT", 6), ("Đơn vị", 34)]
         for year in years:

@@ -45,7 +45,15 @@ from . import services
 from .models import NotAssessed, ProvinceResults, Publication
 
 SCOPE = "province"
-GROUPS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT)   # IV.1.3: each ranked in its own group
+# IV.1.3: each group ranked on its own. Every group the province's results may hold, in display order; a period's
+# are those its decision has the province appraise (``groups_of``): departments and districts under 1679,
+# departments and communes under a two-level decision (no districts, since 1 July 2025).
+GROUPS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
+
+
+def groups_of(period: Period) -> tuple[str, ...]:
+    decision = decision_of(period)
+    return tuple(k for k in GROUPS if k in decision.levels and decision.appraised_by.get(k) == "province")
 REASON_MAX = 1000
 DECISION_NUMBER_MAX = 50
 
@@ -60,8 +68,15 @@ class Blocker:
     lacks: list[str]
 
 
+def groups_text(period: Period) -> str:
+    """The groups in words: «sở, ban, ngành và UBND cấp huyện» under 1679."""
+    labels = [str(UnitKind(k).label) for k in groups_of(period)]
+    labels = [lb[:1].lower() + lb[1:] if lb.startswith("Sở") else lb for lb in labels]
+    return _(" và ").join(labels)
+
+
 def _sets(period: Period) -> dict:
-    return {r.unit_kind: r.parsed() for r in period.criteria_sets.filter(unit_kind__in=GROUPS)}
+    return {r.unit_kind: r.parsed() for r in period.criteria_sets.filter(unit_kind__in=groups_of(period))}
 
 
 def _published_communes(period: Period, districts: list[PeriodUnit]) -> dict[str, list[PublishedCommune]]:
@@ -92,7 +107,9 @@ def _lacks(unit: PeriodUnit, appraisal: Appraisal | None, survey: dict | None, s
     if appraisal is None or appraisal.stage != Stage.FINALIZED or unit.state not in (WorkState.APPRAISED,
                                                                                      WorkState.PUBLISHED):
         lacks.append(_("chưa chốt kết quả thẩm định (hiện: %(state)s)") % {"state": unit.get_state_display()})
-    if survey is None:
+    if not survey_items:  # a kind without survey items (a two-level decision's communes) waits for no survey
+        pass
+    elif survey is None:
         lacks.append(_("chưa có điểm điều tra xã hội học: Sở Nội vụ chưa chốt kết quả điều tra"))
     elif survey_items and not survey_items <= set(survey.get(unit.code, {})):
         lacks.append(_("chưa có điểm điều tra xã hội học của đơn vị"))
@@ -127,7 +144,8 @@ def _row(result, fields, not_assessed: NotAssessed | None, blocker: Blocker | No
 
 def province_results(period: Period) -> dict:
     """The draft: per group (departments, districts), every unit's rank, points, index, class, reasons, fields."""
-    units = list(PeriodUnit.objects.filter(period=period, kind__in=GROUPS).order_by("kind", "code"))
+    groups_here = groups_of(period)
+    units = list(PeriodUnit.objects.filter(period=period, kind__in=groups_here).order_by("kind", "code"))
     sets = _sets(period)
     appraisals = {a.assessment.period_unit_id: a for a in Appraisal.objects.filter(
         assessment__period_unit__in=units).select_related("assessment").only(
@@ -159,7 +177,7 @@ def province_results(period: Period) -> dict:
 
     by_code = {b.code: b for b in blockers}
     groups = {}
-    for kind in GROUPS:
+    for kind in groups_here:
         cset = sets.get(kind)
         fields = [f.code for f in cset.fields] if cset else []
         rows = []
@@ -201,7 +219,7 @@ _DRAFTS_LOCK = threading.Lock()
 
 def _fingerprint(period: Period) -> tuple:
     finalized = Appraisal.objects.filter(assessment__period_unit__period=period,
-                                         assessment__period_unit__kind__in=GROUPS).aggregate(
+                                         assessment__period_unit__kind__in=groups_of(period)).aggregate(
         n=Count("pk", filter=Q(stage=Stage.FINALIZED)), last=Max("finalized_at"), top=Max("pk"))
     units = PeriodUnit.objects.filter(period=period).aggregate(n=Count("pk"), top=Max("pk"),
                                                                 last=Max("state_changed_at"))
@@ -269,10 +287,12 @@ def _require_status(current: ProvinceResults, *statuses: str) -> None:
 
 
 def _unit(period: Period, code: str) -> PeriodUnit:
-    unit = PeriodUnit.objects.filter(period=period, kind__in=GROUPS, code=str(code)[:20]).first()
+    groups = groups_of(period)
+    unit = PeriodUnit.objects.filter(period=period, kind__in=groups, code=str(code)[:20]).first()
     if unit is None:
-        raise DomainError(_("Không có sở, ban, ngành hoặc UBND cấp huyện mã «%(code)s» trong kỳ %(year)s")
-                          % {"code": str(code)[:20], "year": period.year})
+        raise DomainError(_("Không có %(groups)s mã «%(code)s» trong kỳ %(year)s")
+                          % {"groups": groups_text(period).replace(_(" và "), _(" hoặc ")),
+                             "code": str(code)[:20], "year": period.year})
     return unit
 
 
@@ -401,7 +421,8 @@ def publish_province(period: Period, *, actor, request=None, at: datetime | None
         current.status, current.correction_reason = ProvinceResults.Status.PUBLISHED, ""
         current.save()
         codes = [u["code"] for g in content["groups"].values() for u in g["units"] if u["total"] is not None]
-        for unit in PeriodUnit.objects.filter(period=current.period, kind__in=GROUPS, code__in=codes,
+        for unit in PeriodUnit.objects.filter(period=current.period, kind__in=groups_of(current.period),
+                                              code__in=codes,
                                               state=WorkState.APPRAISED):
             change_state(unit, WorkState.PUBLISHED, actor=actor,
                          reason=_("UBND tỉnh công bố lần %(v)d") % {"v": published.version})

@@ -226,22 +226,29 @@ class PublishedResult:
 
 
 def published_result_of(unit: PeriodUnit) -> PublishedResult | None:
-    """The unit's own published result (a commune: its district's newest publication), or None."""
+    """A commune's own published result: its district's newest publication (a commune of a two-level period:
+    the province's, where it is ranked among every commune); None before it is published, and for departments
+    and districts (their home page links the province's results)."""
     if unit.kind != UnitKind.COMMUNE or unit.parent_id is None:
-        return None  # departments and districts: the province's publication (next issue)
-    district = unit.parent
-    shown = latest(unit.period, district_scope(district.code))
+        return None
+    district = unit.appraising_district
+    if district is None:
+        shown = latest(unit.period, "province")
+        units = ((shown.content.get("groups") or {}).get(UnitKind.COMMUNE) or {}).get("units", []) if shown else []
+        url = reverse("publication:public_unit", args=[unit.period.year, unit.code]) if shown else ""
+    else:
+        shown = latest(unit.period, district_scope(district.code))
+        units = shown.content.get("units", []) if shown else []
+        url = reverse("publication:public_district", args=[unit.period.year, district.code])
     if shown is None:
         return None
-    units = shown.content.get("units", [])
     row = next((u for u in units if u.get("code") == unit.code), None)
     if row is None:
         return None
     return PublishedResult(
         unit_name=row["name"], total=row.get("total"), index=row.get("index"), class_label=row.get("class_label", ""),
         rank=row.get("rank"), ranked=sum(1 for u in units if u.get("rank") is not None), version=shown.version,
-        published_at=shown.published_at,
-        url=reverse("publication:public_district", args=[unit.period.year, district.code]))
+        published_at=shown.published_at, url=url)
 
 
 @dataclass(frozen=True)

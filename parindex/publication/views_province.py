@@ -25,6 +25,7 @@ from parindex.accounts import permissions
 from parindex.board.paging import paginate
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.models import Period
+from parindex.periods.services import decision_of
 from parindex.periods.timeline import format_instant, format_start
 
 from . import province
@@ -94,6 +95,7 @@ def province_results(request, year: int):
         "approver": permissions.can_approve_province_results(request.user),
         "approve_form": ApproveForm(), "Status": ProvinceResults.Status,
         "window": f"{format_start(period.publication_start)} – {format_instant(period.publication_end)}",
+        "decision": decision_of(period), "groups_text": province.groups_text(period),
     })
 
 

@@ -122,7 +122,7 @@ def _context(period: Period, shown: Publication, versions: list[Publication], *,
         "content": content, "groups": _groups(period, content, links=links, request=request), "decision": decision,
         "decision_date": exports_province.day_vi(decision.get("date")), "bar_width": public_stats.BAR_WIDTH,
         "query": "" if shown.pk == latest.pk else f"?{VERSION_PARAM}={shown.version}",
-        "version_param": VERSION_PARAM, "bands": BAND_LEGEND,
+        "version_param": VERSION_PARAM, "bands": BAND_LEGEND, "groups_phrase": exports_province.groups_phrase(content),
     }
 
 

@@ -30,6 +30,26 @@ PARENT_KIND = {
 }
 
 
+def parent_kind(kind: str, levels) -> str | None:
+    """The kind of a unit's parent in a period whose decision has these ``levels``: a commune's is its
+    district under a three-level decision (1679), the province under a two-level one (no districts, since
+    1 July 2025), which then appraises it (``appraised_by``; docs/decision-format.md)."""
+    if kind == UnitKind.COMMUNE and UnitKind.DISTRICT not in levels:
+        return UnitKind.PROVINCE
+    return PARENT_KIND[kind]
+
+
+# The units the province's team appraises and the province's results rank: departments, districts, and the
+# communes of a two-level period (their parent is the province). One query for every scoped list that needs it.
+def province_appraised(prefix: str = "") -> models.Q:
+    """``prefix``: the path to the unit from the model queried, e.g. ``"assessment__period_unit__"``."""
+    return (models.Q(**{f"{prefix}kind__in": [UnitKind.DEPARTMENT, UnitKind.DISTRICT]})
+            | models.Q(**{f"{prefix}kind": UnitKind.COMMUNE, f"{prefix}parent__kind": UnitKind.PROVINCE}))
+
+
+PROVINCE_APPRAISED = province_appraised()
+
+
 class Unit(models.Model):
     """A unit's identity across years: ``gso:<code>`` for administrative units, ``dept:<code>``."""
 
@@ -84,9 +104,18 @@ class PeriodUnit(models.Model):
 
     @property
     def district(self) -> PeriodUnit | None:
-        """The district a commune belongs to, or the district itself."""
+        """The district a commune belongs to (None in a two-level period), or the district itself."""
         if self.kind == UnitKind.COMMUNE:
-            return self.parent
+            return self.appraising_district
         if self.kind == UnitKind.DISTRICT:
             return self
         return None
+
+    @property
+    def appraising_district(self) -> PeriodUnit | None:
+        """The district whose team appraises this commune and publishes its result (IV.2.1, V.2); None for
+        every other unit, and for a commune of a two-level period, which the province appraises."""
+        if self.kind != UnitKind.COMMUNE or self.parent_id is None:
+            return None
+        parent = self.parent
+        return parent if parent.kind == UnitKind.DISTRICT else None

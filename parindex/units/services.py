@@ -12,7 +12,7 @@ from django.utils import timezone
 from parindex.audit.services import record
 from parindex.core.errors import DomainError
 
-from .models import PARENT_KIND, PeriodUnit, Unit, UnitKind
+from .models import PeriodUnit, Unit, UnitKind, parent_kind
 from .states import WorkState, can_move
 
 ADMIN_HEADER = ["level", "parent", "name", "type", "gso_code", "parent_gso_code"]
@@ -154,8 +154,21 @@ def _predecessor_problems(rows: list[_Row]) -> list[str]:
 
 
 def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult:
-    """Validate every row, then save all of them, or nothing (DomainError listing every error)."""
+    """Validate every row, then save all of them, or nothing (DomainError listing every error). The period's
+    row is locked while the list is read and written: two loads of the same period run one after the other."""
+    from parindex.core import locks
+    from parindex.periods.models import Period
+
+    with transaction.atomic():
+        locks.lock_one(Period, pk=period.pk)
+        return _load_units(period, text, actor=actor, source=source)
+
+
+def _load_units(period, text: str, *, actor, source: str) -> LoadResult:
+    from parindex.periods.services import decision_of
+
     rows, errors = parse_units_csv(text)
+    decision = decision_of(period)
     existing = {pu.code: pu for pu in PeriodUnit.objects.filter(period=period).select_related("unit", "parent")}
     kinds = {code: pu.kind for code, pu in existing.items()}
     kinds.update({row.code: row.kind for row in rows})
@@ -164,8 +177,11 @@ def load_units(period, text: str, *, actor=None, source: str = "") -> LoadResult
         old = existing.get(row.code)
         if old is not None and old.kind != row.kind:
             errors.append(f"dòng {row.line}: mã «{row.code}» đã là {old.get_kind_display()} trong kỳ {period.year}")
-        wanted = PARENT_KIND[row.kind]
-        if row.kind == UnitKind.DEPARTMENT:
+        wanted = parent_kind(row.kind, decision.levels)
+        if row.kind in (UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.DEPARTMENT) and row.kind not in decision.levels:
+            errors.append(f"dòng {row.line}: quyết định {decision.id} của kỳ {period.year} không có cấp "
+                          f"«{UnitKind(row.kind).label}»")
+        elif row.kind == UnitKind.DEPARTMENT:
             if len(province_codes) != 1:
                 errors.append(f"dòng {row.line}: kỳ {period.year} chưa có (đúng một) đơn vị cấp tỉnh; "
                               "nạp danh sách đơn vị hành chính trước")

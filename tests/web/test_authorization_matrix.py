@@ -54,6 +54,7 @@ MATRIX = {
     "periods:list": ("get", {}, "", LOGGED_IN),
     "periods:detail": ("get", {"year": 2021}, "", LOGGED_IN),
     "periods:timeline": ("get", {"year": 2021}, "", PROVINCE_ONLY),
+    "periods:units": ("get", {"year": 2021}, "", PROVINCE_ONLY),
     "periods:open": ("post", {"year": 2021}, "", row(403, anon=302, snv__dieuphoi=302)),
     "board:board": ("get", {"year": 2021, "level": "tinh"}, "",
                     row(403, anon=302, admin=200, snv__dieuphoi=200, stc__thamdinh=200)),
