@@ -31,6 +31,7 @@ ACTIONS = {
     "criteria.item_removed": gettext_lazy("Xoá tiêu chí khỏi dự thảo bộ tiêu chí"),
     "criteria.expected_edited": gettext_lazy("Sửa các con số quy định của dự thảo bộ tiêu chí"),
     "criteria.edition_approved": gettext_lazy("Phê duyệt bộ tiêu chí"),
+    "criteria.appendix_imported": gettext_lazy("Nạp bảng phụ lục (.xlsx) vào dự thảo bộ tiêu chí"),
     "criteria.draft_deleted": gettext_lazy("Xoá dự thảo bộ tiêu chí"),
     "period.opened": gettext_lazy("Mở kỳ đánh giá"),
     "period.timeline_changed": gettext_lazy("Sửa mốc thời gian"),

@@ -267,3 +267,11 @@ class ExpectedForm(VersionForm):
     def field_rows(self):
         """(letter, [bound fields]) per field, for the template."""
         return [(letter, [self[f"{letter}__{key}"] for key in EXPECTED_COUNTS]) for letter in self.letters]
+
+
+class AppendixForm(VersionForm):
+    """The province's official appendix tables for a draft (.xlsx in the appendix layout)."""
+
+    workbook = forms.FileField(label=gettext_lazy("Tệp bảng phụ lục (.xlsx)"),
+                               error_messages={"required": gettext_lazy("Hãy chọn tệp bảng phụ lục .xlsx"),
+                                               "invalid": gettext_lazy("Tệp không hợp lệ")})

@@ -185,6 +185,45 @@ def set_expected(set_id: str, expected: dict | None, *, version: int | None, act
     return _apply(set_id, version, change, actor=actor, request=request)
 
 
+APPENDIX_MAX_BYTES = 5_000_000  # an appendix workbook is about 60 kB; anything near this is not one
+
+
+def import_appendix(set_id: str, data: bytes, name: str, *, version: int | None, actor,
+                    request=None) -> CriteriaSetRecord:
+    """Replace a draft's whole content with the province's official appendix tables (.xlsx in the appendix
+    layout, docs/criteria-format.md), all or nothing: every problem of the workbook is listed with its sheet
+    and row, and the workbook must be this draft's set (same id, unit kind and year). The comparison with the
+    edition it was copied from then shows what the official tables changed."""
+    from parindex.rulebook.appendix import AppendixError, xlsx_to_yaml
+
+    _require(actor)
+    if len(data) > APPENDIX_MAX_BYTES:
+        raise DomainError(_("Tệp «%(name)s» nặng %(n)s byte, tối đa %(max)s byte")
+                          % {"name": name, "n": len(data), "max": APPENDIX_MAX_BYTES})
+    try:
+        text = xlsx_to_yaml(data, name)
+    except AppendixError as exc:
+        raise DomainError(_("Chưa nạp: bảng phụ lục «%(name)s» có lỗi") % {"name": name},
+                          errors=list(exc.problems)) from None
+    cset = loads(text, f"{set_id}.yaml")
+    with transaction.atomic():
+        rec = _locked_draft(set_id, version)
+        if (cset.id, cset.unit_kind, cset.year) != (rec.set_id, rec.unit_kind, rec.year):
+            raise DomainError(_("Bảng phụ lục «%(name)s» là bộ %(got)s (%(kind)s, năm %(year)s), không phải dự thảo "
+                                "%(id)s (%(own_kind)s, năm %(own_year)s): chưa nạp gì")
+                              % {"name": name, "got": cset.id, "kind": cset.unit_kind, "year": cset.year,
+                                 "id": rec.set_id, "own_kind": rec.unit_kind, "own_year": rec.year})
+        if cset.sha256 == rec.sha256:
+            return rec
+        before = rec.sha256
+        rec.source, rec.sha256, rec.title = text, cset.sha256, cset.title
+        rec.version += 1
+        rec.save(update_fields=["source", "sha256", "title", "version", "loaded_at"])
+        audit("criteria.appendix_imported", rec, actor=actor, request=request, reason=name,
+              before={"sha256": before}, after={"version": rec.version, "sha256": rec.sha256})
+    return rec
+
+
 def approve_edition(set_id: str, *, version: int | None, actor, request=None) -> CriteriaSetRecord:
     """Approve the draft the person saw (``version``): from now on it is frozen, public and can be bound
     to a period. Cannot be undone."""

@@ -16,5 +16,8 @@ urlpatterns = [
     path("soan/<slug:set_id>/so-sanh/", views_edition.diff, name="edition_diff"),
     path("soan/<slug:set_id>/phe-duyet/", views_edition.approve, name="edition_approve"),
     path("soan/<slug:set_id>/xoa/", views_edition.delete, name="edition_delete"),
+    path("soan/<slug:set_id>/phu-luc.xlsx", views_edition.appendix_export, name="edition_appendix"),
+    path("soan/<slug:set_id>/nap-phu-luc/", views_edition.appendix_import, name="edition_appendix_import"),
     path("<slug:set_id>/", views.detail, name="detail"),
+    path("<slug:set_id>/phu-luc.xlsx", views.appendix, name="appendix"),
 ]

@@ -23,3 +23,21 @@ def detail(request, set_id: str):
     except CriteriaSetRecord.DoesNotExist:
         raise Http404("Không có bộ tiêu chí này") from None
     return render(request, "criteria/detail.html", {"record": record, "cset": record.parsed()})
+
+
+def appendix(request, set_id: str):
+    """An approved set as the appendix workbook (public, like the set's page)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .views_edition import appendix_file
+
+    record = CriteriaSetRecord.objects.approved().filter(set_id=set_id).first()
+    if record is None:
+        raise Http404("Không có bộ tiêu chí này")
+    response, problems = appendix_file(record)
+    if response is None:
+        for message in problems:
+            messages.error(request, message)
+        return redirect("criteria:detail", set_id=set_id)
+    return response

@@ -24,7 +24,7 @@ from parindex.rulebook.diff import diff_sets
 from parindex.rulebook.numbers import format_vi
 
 from . import services_edition as services
-from .forms import CriterionForm, ExpectedForm, ItemForm, RemoveForm, VersionForm
+from .forms import AppendixForm, CriterionForm, ExpectedForm, ItemForm, RemoveForm, VersionForm
 from .models import CriteriaSetRecord, EditionStatus
 from .views import KIND_ORDER
 
@@ -292,3 +292,54 @@ def delete(request, set_id: str):
                              (_("Phiên bản sửa"), str(rec.version))],
                     warnings=list(form.non_field_errors()), button=_("Xoá dự thảo"), form=form, status=status,
                     action=reverse("criteria:edition_delete", args=[set_id]), danger=True)
+
+
+# -- the appendix tables (.xlsx; docs/criteria-format.md «Bảng phụ lục .xlsx») --------------------------------
+
+def appendix_file(rec: CriteriaSetRecord):
+    """The set as the appendix workbook, or a message when it cannot be written (``AppendixError``)."""
+    from parindex.documents.responses import xlsx_response
+    from parindex.rulebook.appendix import AppendixError, export_xlsx
+
+    try:
+        data = export_xlsx(rec.parsed())
+    except AppendixError as exc:
+        return None, list(exc.problems)
+    return xlsx_response(data, f"{rec.set_id}-phu-luc.xlsx"), []
+
+
+@login_required
+@require_GET
+def appendix_export(request, set_id: str):
+    """The draft as the appendix workbook, to check or to fill in with the official tables."""
+    _require(request.user)
+    response, problems = appendix_file(_draft_or_404(set_id))
+    if response is None:
+        for message in problems:
+            messages.error(request, message)
+        return redirect("criteria:edition", set_id=set_id)
+    return response
+
+
+@login_required
+def appendix_import(request, set_id: str):
+    """Replace the draft's content with the province's official appendix tables; every problem with its sheet
+    and row, nothing saved on any."""
+    _require(request.user)
+    rec = _draft_or_404(set_id)
+    if request.method == "POST":
+        form = AppendixForm(request.POST, request.FILES)
+    else:
+        form = AppendixForm(initial={"version": rec.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        name = upload.name[:80]
+        data = upload.read(services.APPENDIX_MAX_BYTES + 1)
+        done, status = _save(form, lambda: services.import_appendix(
+            set_id, data, name, version=form.cleaned_data["version"], actor=request.user, request=request))
+        if done is not None:
+            messages.success(request, _("Đã nạp bảng phụ lục «%(name)s» vào dự thảo %(id)s. Bước tiếp theo: xem so "
+                                        "sánh với bộ gốc, rồi phê duyệt.") % {"name": name, "id": set_id})
+            return redirect("criteria:edition", set_id=set_id)
+    return _page(request, rec, "appendix.html", status=status, form=form)

@@ -32,6 +32,9 @@ def editor_urls(set_id=SET, code="a.1.1"):
         ("post", reverse("criteria:edition_approve", args=[set_id])),
         ("get", reverse("criteria:edition_delete", args=[set_id])),
         ("post", reverse("criteria:edition_delete", args=[set_id])),
+        ("get", reverse("criteria:edition_appendix", args=[set_id])),
+        ("get", reverse("criteria:edition_appendix_import", args=[set_id])),
+        ("post", reverse("criteria:edition_appendix_import", args=[set_id])),
     ]
 
 
