@@ -53,6 +53,7 @@ PAGES = [
     ("/ky/", "snv.dieuphoi", "Kỳ đánh giá"),
     ("/ky/2021/", "snv.dieuphoi", "2021"),
     ("/ky/2021/moc-thoi-gian/", "snv.dieuphoi", "Sửa mốc thời gian"),
+    ("/ky/2021/danh-sach-don-vi/", "snv.dieuphoi", "Danh sách đơn vị kỳ 2021"),
     ("/ky/2021/bang-theo-doi/tinh/", "snv.dieuphoi", "Bảng theo dõi sở, ban, ngành và cấp huyện"),
     ("/ky/2021/bang-theo-doi/xa/", "snv.dieuphoi", "Bảng theo dõi cấp xã"),
     ("/ky/2021/tong-hop-xa/", "snv.dieuphoi", "Kết quả cấp xã theo huyện"),
