@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from parindex.accounts import permissions
 from parindex.core.errors import DomainError, NotAllowed
 from parindex.periods.models import Period
+from parindex.periods.services import decision_of
 
 from . import teams as team_services
 
@@ -77,5 +78,5 @@ def teams(request, year: int):
             table.forms_in = commune_forms_in
     return render(request, "appraisal/teams.html", {
         "period": period, "teams": views, "gaps": [g for v in views for g in v.gaps], "errors": errors,
-        "can_assign": can_assign,
+        "can_assign": can_assign, "has_districts": "district" in decision_of(period).levels,
     })

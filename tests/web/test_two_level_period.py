@@ -160,6 +160,10 @@ def test_a_two_level_period_runs_end_to_end_beside_the_three_level_2021(two_leve
     Team.objects.create(period=period, district=None, lead=lead)
     district_member = get_user_model().objects.get(username="chomoi.thamdinh")
 
+    teams = html.unescape(login("snv.dieuphoi").get("/ky/2025/tham-dinh/to/").content.decode())
+    assert "tổ thẩm định tỉnh thẩm định các sở, ban, ngành và UBND cấp xã" in teams
+    assert 'data-kind="department"' in teams and 'data-kind="commune"' in teams   # both on the provincial team
+    assert 'data-kind="district"' not in teams
     client.force_login(lead)
     assert client.get("/ky/2025/tham-dinh/90001/").status_code == 200
     client.force_login(district_member)          # a 2021 district's team has nothing to do with 2025's communes
