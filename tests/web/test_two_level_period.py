@@ -9,8 +9,8 @@ appraises communes in the province's window (V.4 of that decision's timeline); t
 communes province-wide beside the departments, are approved and published, and the public reads them. The 2021
 period keeps its three levels the whole time (its communes still belong to their districts' teams).
 
-Item scores are entered through the services the pages call (each page is tested in its own module); the
-survey of the departments is written as its closed snapshot, as tests/publication/province_world.py does.
+Item scores and the survey's answers are entered through the services the pages call (each page is tested in its
+own module); the survey runs on a department-only design of the province's own (there are no districts to survey).
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ from parindex.periods.models import Period
 from parindex.periods.timeline import VN
 from parindex.publication import services as publication
 from parindex.publication.models import Publication
-from parindex.rulebook.numbers import to_str
+from parindex.survey import collect
+from parindex.survey import results as survey_results
+from parindex.survey import services as survey_services
 from parindex.units.models import PeriodUnit, Unit, UnitKind
 from tests.conftest import best_value
 from tests.meeting import full_meeting
@@ -115,6 +117,41 @@ def two_level(world, login):
     return period
 
 
+def _survey_design(items) -> str:
+    """A department-only survey design for the two-level test province (docs/survey-format.md): one group of
+    citizens evaluating every department, one question per survey item."""
+    questions = "\n".join(f"      - {{code: C{n}, item: {i.code}, section: Khảo sát, text: Câu hỏi về {i.code}}}"
+                          for n, i in enumerate(items, 1))
+    return f"""schema: 1
+id: thu-nghiem-2025-survey
+year: 2025
+title: Điều tra thử nghiệm (hai cấp)
+provenance: reconstructed
+margin: 0.1
+min_valid: 3
+criteria:
+  department: backan-2021-department
+scales:
+  - code: dong-y
+    title: Mức độ đồng ý
+    options:
+      - {{code: "1", label: Đồng ý, value: 1}}
+      - {{code: "2", label: Không đồng ý, value: 0}}
+      - {{code: kb, label: Không biết, value: null}}
+groups:
+  - code: dan
+    title: Người dân
+    evaluates: department
+    scope: all
+    modes: [online, paper]
+    population: 100
+    sample: formula
+    scale: dong-y
+    questions:
+{questions}
+"""
+
+
 def _unit(period, code):
     return PeriodUnit.objects.select_related("period", "parent").get(period=period, code=code)
 
@@ -185,12 +222,23 @@ def test_a_two_level_period_runs_end_to_end_beside_the_three_level_2021(two_leve
         appraisal.confirm_unchanged(started, actor=lead)
         appraisal.finalize(started, actor=lead)
 
-    # the survey of the departments, closed (its snapshot); communes have no survey points in this decision
+    # the survey of the departments (V.1.1.c of the test decision: 15/11 – 15/01), through its services: a design
+    # of the province's own (departments only: no districts to survey), opened, answered, closed; communes have
+    # no survey points in this decision
     coordinator = login("snv.dieuphoi")
+    snv = get_user_model().objects.get(username="snv.dieuphoi")
     survey_items = [i for i in sets["department"].items if i.is_survey]
-    publication.publish(period, "survey", {"year": 2025, "kinds": {"department": {"units": [
-        {"code": c, "name": c, "items": {i.code: to_str(i.max_points) for i in survey_items}}
-        for c in ("SNV", "STP")]}}}, actor=get_user_model().objects.get(username="snv.dieuphoi"))
+    survey = survey_services.create_survey(period, _survey_design(survey_items), actor=snv)
+    survey_services.open_survey(survey, actor=snv)
+    clock.freeze(at(2026, 1, 10, 9, 0))
+    design = survey_services.design_of(survey)
+    agree = {q.code: "1" for q in design.groups[0].questions}
+    for code in ("SNV", "STP"):
+        for _n in range(3):   # min_valid: 3 valid answers per item and unit
+            collect.record_response(survey, "dan", _unit(period, code), agree, "import", at(2026, 1, 9, 9, 0).date(),
+                                    design=design)
+    survey_results.close_survey(survey, actor=snv)
+    assert survey_results.survey_points(_unit(period, "SNV")) == {i.code: i.max_points for i in survey_items}
 
     page = html.unescape(coordinator.get("/ky/2025/ket-qua-tinh/").content.decode())
     assert "Kết quả Chỉ số CCHC năm 2025 của sở, ban, ngành và UBND cấp xã" in page
