@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from decimal import Decimal
 
@@ -82,6 +81,12 @@ def choices_text(rubric: dict | None) -> str:
                      for c in rubric["choices"])
 
 
+def parts_text(rubric: dict | None) -> str:
+    if not rubric or "parts" not in rubric:
+        return ""
+    return "\n".join(f"# {part.get('title', '')}\n{choices_text(part)}" for part in rubric["parts"])
+
+
 class ItemForm(VersionForm):
     """One scorable item: what it says, its points, how it is scored, who appraises it."""
 
@@ -91,13 +96,20 @@ class ItemForm(VersionForm):
     method = forms.ChoiceField(label=gettext_lazy("Cách đánh giá"), choices=[
         ("self", gettext_lazy("Tự đánh giá, có thẩm định")), ("survey", gettext_lazy("Điều tra xã hội học (ĐTXHH)"))])
     rubric_kind = forms.ChoiceField(label=gettext_lazy("Thang chấm"), required=False, choices=[
-        ("choices", gettext_lazy("Các mức điểm")), ("range", gettext_lazy("Khoảng điểm có bước"))],
+        ("choices", gettext_lazy("Các mức điểm")), ("range", gettext_lazy("Khoảng điểm có bước")),
+        ("parts", gettext_lazy("Tổng điểm các phần"))],
         help_text=gettext_lazy("Chỉ cho tiêu chí tự đánh giá; tiêu chí ĐTXHH không có thang chấm."))
     choices = forms.CharField(
         label=gettext_lazy("Các mức điểm (mỗi dòng: điểm | điều kiện)"), required=False,
         widget=forms.Textarea(attrs={"rows": 5}), max_length=RUBRIC_MAX, error_messages=_too_long(RUBRIC_MAX),
         help_text=gettext_lazy("Ví dụ: «1 | Ban hành đúng hạn», «0,5 | Ban hành chậm», «0 | Không ban hành». "
                                "Mức cao nhất bằng điểm tối đa; phải có mức 0."))
+    parts = forms.CharField(
+        label=gettext_lazy("Các phần (tổng điểm các phần)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=RUBRIC_MAX, error_messages=_too_long(RUBRIC_MAX),
+        help_text=gettext_lazy("Mỗi phần bắt đầu bằng một dòng «# tên phần», tiếp theo là các mức của phần đó, mỗi "
+                               "dòng «điểm | điều kiện». Điểm của tiêu chí là tổng điểm các phần; chỉ nhận các tổng "
+                               "cộng được từ một mức của mỗi phần."))
     range_min = PointsField(label=gettext_lazy("Khoảng: từ"), required=False)
     range_max = PointsField(label=gettext_lazy("Khoảng: đến"), required=False)
     range_step = PointsField(label=gettext_lazy("Khoảng: bước"), required=False)
@@ -122,13 +134,6 @@ class ItemForm(VersionForm):
             kwargs["initial"] = self.initial_of(item)
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(code, f"{code} — {name}") for code, name in agencies.items()]
-        # an item scored as a sum of parts (commune g.1) keeps its parts: the form does not edit them, and never
-        # turns them silently into levels or a range (issue 12 §3)
-        self.kept_parts = ((item or {}).get("rubric") or {}).get("parts")
-        if self.kept_parts:
-            self.fields["rubric_kind"].choices = [
-                ("parts", _("Tổng điểm các phần (giữ nguyên các phần; sửa chúng trong tệp bộ tiêu chí)")),
-                *self.fields["rubric_kind"].choices]
 
     @staticmethod
     def initial_of(item: dict) -> dict:
@@ -141,10 +146,42 @@ class ItemForm(VersionForm):
             "title": item.get("title", ""), "max_points": vi(item.get("max_points")),
             "method": item.get("method", "self"),
             "rubric_kind": "parts" if rubric.get("parts") else "range" if rng else "choices",
-            "choices": choices_text(rubric), "range_min": vi(rng.get("min")), "range_max": vi(rng.get("max")),
+            "choices": choices_text(rubric), "parts": parts_text(rubric),
+            "range_min": vi(rng.get("min")), "range_max": vi(rng.get("max")),
             "range_step": vi(rng.get("step")), "rubric_condition": rubric.get("condition", ""),
             "evidence": item.get("evidence", ""), "agency": item.get("agency", ""), "ref": item.get("ref", ""),
         }
+
+    def _parts(self, text: str) -> list[dict]:
+        """«# title» lines open a part; the lines after it are its choices (as in «Các mức điểm»)."""
+        parts: list[dict] = []
+        lines: list[str] = []
+        problems: list[str] = []
+
+        def close():
+            if parts:
+                try:
+                    parts[-1]["choices"] = self._choices("\n".join(lines))
+                except forms.ValidationError as exc:
+                    problems.extend(f"{parts[-1]['title']}: {m}" for m in exc.messages)
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            if line.lstrip().startswith("#"):
+                close()
+                parts.append({"title": line.lstrip()[1:].strip(), "choices": []})
+                lines = []
+            elif not parts:
+                problems.append(_("Dòng %(n)s của các phần «%(line)s»: chưa có dòng «# tên phần» ở trước")
+                                % {"n": number, "line": shorten(line, 60)})
+            else:
+                lines.append(line)
+        close()
+        if not parts and not problems:
+            problems.append(_("Thang chấm «tổng điểm các phần» cần các phần, mỗi phần bắt đầu bằng «# tên phần»"))
+        if problems:
+            raise forms.ValidationError(problems)
+        return parts
 
     def _choices(self, text: str) -> list[dict]:
         lines = [line for line in text.splitlines() if line.strip()]
@@ -179,8 +216,12 @@ class ItemForm(VersionForm):
             data["evidence"] = SURVEY_EVIDENCE
             return data
         condition = data.get("rubric_condition", "").strip()
-        if data.get("rubric_kind") == "parts" and self.kept_parts:
-            rubric = {"parts": copy.deepcopy(self.kept_parts)}
+        if data.get("rubric_kind") == "parts":
+            try:
+                rubric = {"parts": self._parts(data.get("parts", ""))}
+            except forms.ValidationError as exc:
+                self.add_error("parts", exc)
+                return data
         elif data.get("rubric_kind") == "range":
             rng = {"min": data.get("range_min"), "max": data.get("range_max"), "step": data.get("range_step")}
             if None in rng.values():

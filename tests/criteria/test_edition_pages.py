@@ -238,7 +238,7 @@ def test_an_item_scored_as_its_parts_keeps_them_when_edited_and_keeps_its_not_ap
     text around them and never turns the parts into levels or a range, nor drops the «không phát sinh»."""
     client.force_login(coordinator)
     page = client.get(reverse("criteria:edition_item", args=[SET, "g.1"])).content.decode()
-    assert "Tổng điểm các phần (giữ nguyên các phần; sửa chúng trong tệp bộ tiêu chí)" in page
+    assert '<option value="parts" selected>Tổng điểm các phần</option>' in page and "# Thu ngân sách xã" in page
     assert _item_post(client, "g.1", title="Quản lý ngân sách xã năm 2022").status_code == 302
     assert _item_post(client, "b.1", evidence="Danh mục VBQPPL năm 2022").status_code == 302
     draft.refresh_from_db()
@@ -247,3 +247,29 @@ def test_an_item_scored_as_its_parts_keeps_them_when_edited_and_keeps_its_not_ap
     assert g1.title == "Quản lý ngân sách xã năm 2022" and len(g1.rubric.parts) == 3
     assert not g1.rubric.accepts(Decimal("3.75"))
     assert cset.items_by_code["b.1"].not_applicable is not None
+
+
+def test_the_parts_of_an_item_are_edited_in_the_form_and_checked_by_the_loader(client, coordinator, draft):
+    """Commune g.1's parts (issue 12 §3: a sum of parts): a level of a part is changed; the allowed sums follow.
+    A part without its «# title» line, a level without «|», or one part only are refused, nothing saved."""
+    client.force_login(coordinator)
+    page = client.get(reverse("criteria:edition_item", args=[SET, "g.1"]))
+    parts = page.context["form"]["parts"].value()
+    assert parts.startswith("# Thu ngân sách xã\n1,5 | ") and parts.count("\n# ") == 2
+    changed = parts.replace("0,75 | Đạt từ 90% đến dưới 100% dự toán", "1 | Đạt từ 90% đến dưới 100% dự toán")
+    assert changed != parts
+    assert _item_post(client, "g.1", parts=changed).status_code == 302
+    draft.refresh_from_db()
+    g1 = draft.parsed().items_by_code["g.1"]
+    assert [c.points for c in g1.rubric.parts[0].choices] == [Decimal("1.5"), Decimal("1"), Decimal("0")]
+    assert g1.rubric.accepts(Decimal("3.5")) and not g1.rubric.accepts(Decimal("3.25"))
+    version = draft.version
+    for bad, message in [
+        ("1 | Không có tên phần\n" + changed, "chưa có dòng «# tên phần» ở trước"),
+        (changed.replace("1 | Đạt từ 90%", "1 Đạt từ 90%"), "thiếu dấu «|» giữa điểm và điều kiện"),
+        (changed.split("\n# ")[0], "parts phải có ít nhất 2 phần"),
+    ]:
+        response = _item_post(client, "g.1", parts=bad)
+        assert response.status_code == 200 and message in response.content.decode(), message
+    draft.refresh_from_db()
+    assert draft.version == version
