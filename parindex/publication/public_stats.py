@@ -159,6 +159,7 @@ class YearLine:
     of: int
     index_change: Decimal | None = None
     rank_change: int | None = None      # positive: up that many places
+    district: str = ""                  # published by this district (a commune of a three-level period)
 
     @property
     def places_moved(self) -> int | None:
@@ -185,6 +186,16 @@ def history(entries: list[tuple[int, int, dict]], kind: str, code: str) -> list[
             previous = line
         lines.append(line)
     return lines
+
+
+def district_history(entries: list[tuple[int, int, dict]], code: str) -> list[YearLine]:
+    """A commune in the district publications (year, version, content: one per district and year, the newest),
+    oldest first: where a commune of a three-level period was published (IV.2.1), ranked within its district."""
+    found = [(year, version, content) for year, version, content in entries
+             if any(u.get("code") == code for u in content.get("units", []))]
+    lines = history([(y, v, {"groups": {"commune": c}}) for y, v, c in found], "commune", code)
+    districts = {y: (c.get("district") or {}).get("code", "") for y, _v, c in found}
+    return [replace(line, district=districts.get(line.year, "")) for line in lines]
 
 
 @dataclass

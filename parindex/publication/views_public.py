@@ -155,6 +155,21 @@ def newest_contents() -> list[tuple[int, int, dict]]:
                   key=lambda e: e[0])
 
 
+def _district_contents(codes: list[str]) -> list[tuple[int, int, dict]]:
+    """The newest version of every district publication that names one of these communes (year, version,
+    content), in one query of the scopes' newest versions and one of their contents."""
+    if not codes:
+        return []
+    newest = (Publication.objects.filter(scope__startswith="district:").values("period_id", "scope")
+              .annotate(v=Max("version")).values_list("period_id", "scope", "v"))
+    wanted = {(pid, scope): v for pid, scope, v in newest}
+    rows = Publication.objects.filter(scope__startswith="district:",
+                                      period_id__in={pid for pid, _s in wanted}).select_related("period")
+    return [(p.period.year, p.version, p.content) for p in rows
+            if wanted.get((p.period_id, p.scope)) == p.version
+            and any(u.get("code") in codes for u in p.content.get("units", []))]
+
+
 def unit(request, year: int, code: str):
     period, shown, versions = _published(request, year)
     found = public_stats.find_unit(shown.content, code)
@@ -163,9 +178,12 @@ def unit(request, year: int, code: str):
     kind, group, row = found
     contents = newest_contents()
     history = public_stats.history(contents, kind, code)
-    # the units it succeeds (a merger): each one's own published years, under its own name
+    # the units it succeeds (a merger): each one's own published years, under its own name; a commune's are in the
+    # province's results (a two-level period) or in its district's publication (a three-level one)
+    district_entries = _district_contents(row.get("predecessors", [])) if kind == UnitKind.COMMUNE else []
     before = [(lines[-1].name, code_, list(reversed(lines))) for code_ in row.get("predecessors", [])
-              if (lines := public_stats.history(contents, kind, code_))]
+              if (lines := sorted(public_stats.history(contents, kind, code_)
+                                  + public_stats.district_history(district_entries, code_), key=lambda h: h.year))]
     return render(request, "publication/public_unit.html", {
         **_context(period, shown, versions, links=False), "kind": kind, "group": group, "unit": row,
         "of": public_stats.ranked_count(group),

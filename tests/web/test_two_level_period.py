@@ -270,6 +270,17 @@ def test_a_two_level_period_runs_end_to_end_beside_the_three_level_2021(two_leve
     assert "Xã Hoà Mục Mới" in year_page and "Xã Sông Cầu" in year_page and "Tốt" in year_page
     unit_page = html.unescape(client.get("/cong-bo/2025/don-vi/90002/").content.decode())
     assert "Xã Sông Cầu" in unit_page and "82.0" in unit_page.replace(",", ".")
+    # Xã Hoà Mục Mới succeeds two 2021 communes that Chợ Mới published (IV.2.1): their own results, by name
+    publication.publish(world, publication.district_scope("065"), {
+        "district": {"code": "065", "name": "Huyện Chợ Mới"}, "year": 2021, "units": [
+            {"code": "02098", "name": "Xã Hoà Mục", "total": "95.5", "index": "95.50", "class": "xuat_sac",
+             "class_label": "Xuất sắc", "rank": 2},
+            {"code": "02101", "name": "Xã Thanh Mai", "total": "97", "index": "97.00", "class": "xuat_sac",
+             "class_label": "Xuất sắc", "rank": 1}]}, actor=get_user_model().objects.get(username="chomoi.noivu"))
+    merged = html.unescape(client.get("/cong-bo/2025/don-vi/90001/").content.decode())
+    assert "Kết quả của các đơn vị trước sáp nhập" in merged
+    assert "Xã Hoà Mục" in merged and "Xã Thanh Mai" in merged and 'href="/cong-bo/2021/huyen/065/"' in merged
+    assert "95,50" in merged and "2/2" in merged
     result = publication.published_result_of(_unit(period, "90002"))
     assert (result.index, result.rank, result.ranked, result.url) == ("82.0", 2, 2, "/cong-bo/2025/don-vi/90002/")
 
