@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts import permissions
 from parindex.periods.models import Period
+from parindex.periods.services import decision_of
 from parindex.periods.timeline import format_instant, format_start
 from parindex.units.models import PeriodUnit, UnitKind, province_appraised
 
@@ -44,18 +45,22 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         if period.status == Period.Status.DRAFT:
             items.append(Todo("province", _("Kiểm tra mốc thời gian và mở kỳ đánh giá %(year)s") % {"year": year},
                               reverse("periods:detail", args=[year])))
-        units = PeriodUnit.objects.filter(period=period, kind__in=[UnitKind.DEPARTMENT, UnitKind.DISTRICT])
+        has_districts = UnitKind.DISTRICT in decision_of(period).levels
+        units = PeriodUnit.objects.filter(period=period).filter(province_appraised())
         counted = progress(units, period, now)  # one query, whatever the number of units
         late, pending = counted["late"], counted["pending"]
-        items.append(Todo("province", _("Theo dõi sở, ban, ngành và cấp huyện: %(pending)s đơn vị chưa nộp, "
-                                        "%(late)s đơn vị quá hạn") % {"pending": pending, "late": late},
+        followed = (_("Theo dõi sở, ban, ngành và cấp huyện: %(pending)s đơn vị chưa nộp, %(late)s đơn vị quá hạn")
+                    if has_districts else
+                    _("Theo dõi sở, ban, ngành và cấp xã: %(pending)s đơn vị chưa nộp, %(late)s đơn vị quá hạn"))
+        items.append(Todo("province", followed % {"pending": pending, "late": late},
                           reverse("board:board", args=[year, "tinh"]),
                           format_instant(period.self_due), urgent=late > 0))
         items.append(Todo("province", _("Tổ chức thẩm định của tỉnh (tháng 01 năm sau)"),
                           reverse("board:board", args=[year, "tinh"]),
                           f"{format_start(period.appraisal_start)} – {format_instant(period.appraisal_end)}"))
-        items.append(Todo("province", _("Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)"),
-                          reverse("board:commune_summary", args=[year])))
+        if has_districts:
+            items.append(Todo("province", _("Kiểm tra cấp huyện đã đủ kết quả cấp xã (mục IV.1.4)"),
+                              reverse("board:commune_summary", args=[year])))
         items.append(Todo("province", _("Điều tra xã hội học: nhóm đối tượng, bảng hỏi, cỡ mẫu (mục V.1.1.c)"),
                           reverse("survey:overview", args=[year]),
                           f"{format_start(period.survey_start)} – {format_instant(period.survey_end)}"))

@@ -114,6 +114,9 @@ def two_level(world, login):
     assert period.status == Period.Status.OPEN
     after = coordinator.post("/ky/2025/danh-sach-don-vi/", {"units_file": _csv("don-vi.csv", ADMIN_CSV)})
     assert "đã mở: danh sách đơn vị được cố định" in html.unescape(after.content.decode())
+    home = html.unescape(coordinator.get("/").content.decode())   # the newest open period is 2025's
+    assert "Theo dõi sở, ban, ngành và cấp xã: 5 đơn vị chưa nộp" in home
+    assert "Kiểm tra cấp huyện đã đủ kết quả cấp xã" not in home
     return period
 
 
