@@ -28,8 +28,6 @@ from parindex.units.models import PeriodUnit, UnitKind
 from . import rules, services
 from .models import Appraisal, Assignment, Team
 
-PROVINCIAL_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT)
-DISTRICT_KINDS = (UnitKind.COMMUNE,)
 KIND_LABELS = {UnitKind.DEPARTMENT: gettext_lazy("Sở, ban, ngành"), UnitKind.DISTRICT: gettext_lazy("UBND cấp huyện"),
                UnitKind.COMMUNE: gettext_lazy("UBND cấp xã")}
 SOURCE_CRITERION, SOURCE_FIELD, SOURCE_SET = (gettext_lazy("tiêu chí"), gettext_lazy("lĩnh vực"),
@@ -42,10 +40,7 @@ def team_kinds(period, district) -> tuple[str, ...]:
     the provincial team departments and communes."""
     from parindex.periods.services import decision_of
 
-    decision = decision_of(period)
-    level = "district" if district is not None else "province"
-    return tuple(k for k in (*PROVINCIAL_KINDS, *DISTRICT_KINDS)
-                 if k in decision.levels and decision.appraised_by.get(k) == level)
+    return decision_of(period).kinds_appraised_by("district" if district is not None else "province")
 
 
 def team_name(district) -> str:

@@ -78,5 +78,5 @@ def teams(request, year: int):
             table.forms_in = commune_forms_in
     return render(request, "appraisal/teams.html", {
         "period": period, "teams": views, "gaps": [g for v in views for g in v.gaps], "errors": errors,
-        "can_assign": can_assign, "has_districts": "district" in decision_of(period).levels,
+        "can_assign": can_assign, "has_districts": decision_of(period).has_districts,
     })

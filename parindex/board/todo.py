@@ -45,7 +45,7 @@ def todos(user, now: datetime) -> tuple[Period | None, list[Todo]]:
         if period.status == Period.Status.DRAFT:
             items.append(Todo("province", _("Kiểm tra mốc thời gian và mở kỳ đánh giá %(year)s") % {"year": year},
                               reverse("periods:detail", args=[year])))
-        has_districts = UnitKind.DISTRICT in decision_of(period).levels
+        has_districts = decision_of(period).has_districts
         units = PeriodUnit.objects.filter(period=period).filter(province_appraised())
         counted = progress(units, period, now)  # one query, whatever the number of units
         late, pending = counted["late"], counted["pending"]

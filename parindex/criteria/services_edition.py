@@ -194,18 +194,17 @@ def import_appendix(set_id: str, data: bytes, name: str, *, version: int | None,
     layout, docs/criteria-format.md), all or nothing: every problem of the workbook is listed with its sheet
     and row, and the workbook must be this draft's set (same id, unit kind and year). The comparison with the
     edition it was copied from then shows what the official tables changed."""
-    from parindex.rulebook.appendix import AppendixError, xlsx_to_yaml
+    from parindex.rulebook.appendix import AppendixError, read_xlsx
 
     _require(actor)
     if len(data) > APPENDIX_MAX_BYTES:
         raise DomainError(_("Tệp «%(name)s» nặng %(n)s byte, tối đa %(max)s byte")
                           % {"name": name, "n": len(data), "max": APPENDIX_MAX_BYTES})
     try:
-        text = xlsx_to_yaml(data, name)
+        text, cset = read_xlsx(data, name)
     except AppendixError as exc:
         raise DomainError(_("Chưa nạp: bảng phụ lục «%(name)s» có lỗi") % {"name": name},
                           errors=list(exc.problems)) from None
-    cset = loads(text, f"{set_id}.yaml")
     with transaction.atomic():
         rec = _locked_draft(set_id, version)
         if (cset.id, cset.unit_kind, cset.year) != (rec.set_id, rec.unit_kind, rec.year):

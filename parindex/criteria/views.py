@@ -27,17 +27,9 @@ def detail(request, set_id: str):
 
 def appendix(request, set_id: str):
     """An approved set as the appendix workbook (public, like the set's page)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from .views_edition import appendix_file
+    from .views_edition import appendix_download
 
     record = CriteriaSetRecord.objects.approved().filter(set_id=set_id).first()
     if record is None:
         raise Http404("Không có bộ tiêu chí này")
-    response, problems = appendix_file(record)
-    if response is None:
-        for message in problems:
-            messages.error(request, message)
-        return redirect("criteria:detail", set_id=set_id)
-    return response
+    return appendix_download(request, record, "criteria:detail")

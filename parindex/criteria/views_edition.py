@@ -296,16 +296,19 @@ def delete(request, set_id: str):
 
 # -- the appendix tables (.xlsx; docs/criteria-format.md «Bảng phụ lục .xlsx») --------------------------------
 
-def appendix_file(rec: CriteriaSetRecord):
-    """The set as the appendix workbook, or a message when it cannot be written (``AppendixError``)."""
+def appendix_download(request, rec: CriteriaSetRecord, back: str):
+    """The set as the appendix workbook; when it cannot be written (``AppendixError``), back to the ``back``
+    page with every reason."""
     from parindex.documents.responses import xlsx_response
     from parindex.rulebook.appendix import AppendixError, export_xlsx
 
     try:
         data = export_xlsx(rec.parsed())
     except AppendixError as exc:
-        return None, list(exc.problems)
-    return xlsx_response(data, f"{rec.set_id}-phu-luc.xlsx"), []
+        for message in exc.problems:
+            messages.error(request, message)
+        return redirect(back, set_id=rec.set_id)
+    return xlsx_response(data, f"{rec.set_id}-phu-luc.xlsx")
 
 
 @login_required
@@ -313,12 +316,7 @@ def appendix_file(rec: CriteriaSetRecord):
 def appendix_export(request, set_id: str):
     """The draft as the appendix workbook, to check or to fill in with the official tables."""
     _require(request.user)
-    response, problems = appendix_file(_draft_or_404(set_id))
-    if response is None:
-        for message in problems:
-            messages.error(request, message)
-        return redirect("criteria:edition", set_id=set_id)
-    return response
+    return appendix_download(request, _draft_or_404(set_id), "criteria:edition")
 
 
 @login_required

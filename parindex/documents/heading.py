@@ -57,8 +57,9 @@ def body_of(unit: PeriodUnit) -> str:
 
 def _parent_of(unit: PeriodUnit) -> str:
     """A commune under its district, a department under the province; a district stands alone."""
-    if unit.appraising_district is not None:   # a commune of a two-level period stands under the province
-        return body_of(unit.appraising_district)
+    district = unit.appraising_district   # None for a commune of a two-level period: under the province
+    if district is not None:
+        return body_of(district)
     return "" if unit.kind == UnitKind.DISTRICT else province_body()
 
 

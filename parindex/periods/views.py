@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -64,14 +65,15 @@ def timeline_rows(period):
 def period_detail(request, year: int):
     _require_view(request.user)
     period = get_object_or_404(Period, year=year)
+    decision = services.decision_of(period)
     return render(request, "periods/detail.html", {
         "period": period, "timeline": timeline_rows(period), "steps": STEPS,
-        "criteria_sets": period.criteria_sets.all(), "decision": services.decision_of(period),
+        "criteria_sets": period.criteria_sets.all(), "decision": decision,
         "can_manage": permissions.can_manage_periods(request.user),
         "can_view_survey": permissions.can_view_survey(request.user),
         "can_view_province_results": permissions.can_view_province_results(request.user),
         "unit_count": period.units.assessed().count(),
-        "has_districts": "district" in services.decision_of(period).levels,
+        "has_districts": decision.has_districts,
     })
 
 
@@ -82,7 +84,7 @@ def period_units(request, year: int):
     two-level period), all or nothing, every error with its line."""
     if not permissions.can_manage_periods(request.user):
         raise PermissionDenied
-    from parindex.units.models import PeriodUnit
+    from parindex.units.models import UnitKind
     from parindex.units.services import load_units
 
     period = get_object_or_404(Period, year=year)
@@ -102,13 +104,10 @@ def period_units(request, year: int):
             messages.success(request, _("Đã nạp «%(name)s»: %(c)d đơn vị mới, %(u)d đơn vị cập nhật, %(n)d không đổi")
                              % {"name": name, "c": result.created, "u": result.updated, "n": result.unchanged})
             return redirect("periods:units", year=period.year)
-    counts = {kind: 0 for kind, _label in PeriodUnit._meta.get_field("kind").choices}
-    for kind in period.units.values_list("kind", flat=True):
-        counts[kind] += 1
-    labels = dict(PeriodUnit._meta.get_field("kind").choices)
+    counted = dict(period.units.order_by().values_list("kind").annotate(n=Count("pk")))
     return render(request, "periods/units.html", {
         "period": period, "form": form, "errors": errors, "decision": services.decision_of(period),
-        "counts": [(labels[k], n) for k, n in counts.items()], "editable": editable})
+        "counts": [(label, counted.get(kind, 0)) for kind, label in UnitKind.choices], "editable": editable})
 
 
 @login_required

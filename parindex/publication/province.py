@@ -52,8 +52,7 @@ GROUPS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
 
 
 def groups_of(period: Period) -> tuple[str, ...]:
-    decision = decision_of(period)
-    return tuple(k for k in GROUPS if k in decision.levels and decision.appraised_by.get(k) == "province")
+    return decision_of(period).kinds_appraised_by("province")
 REASON_MAX = 1000
 DECISION_NUMBER_MAX = 50
 

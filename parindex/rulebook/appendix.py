@@ -976,6 +976,11 @@ def _convert(data: bytes, name: str) -> tuple[str, CriteriaSet]:
         raise AppendixError(reader.messages()) from None
 
 
+def read_xlsx(data: bytes, name: str = "<bảng phụ lục>") -> tuple[str, CriteriaSet]:
+    """The criteria-set YAML a workbook holds and the set the strict loader read from it, in one reading."""
+    return _convert(data, name)
+
+
 def xlsx_to_yaml(data: bytes, name: str = "<bảng phụ lục>") -> str:
     """The criteria-set YAML a workbook holds (already accepted by the strict loader)."""
     return _convert(data, name)[0]

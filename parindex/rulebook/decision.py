@@ -139,6 +139,16 @@ class Decision:
     def option(self, name: str) -> bool:
         return self.options[name]
 
+    @property
+    def has_districts(self) -> bool:
+        """Three levels (1679); False for a two-level decision (no districts, since 1 July 2025)."""
+        return "district" in self.levels
+
+    def kinds_appraised_by(self, level: str) -> tuple[str, ...]:
+        """The unit kinds that ``level`` («province» or «district») appraises (III.3.1), in display order: the
+        province's team's kinds are also the groups the province's results rank (IV.1.3)."""
+        return tuple(k for k in UNIT_KINDS if k in self.levels and self.appraised_by.get(k) == level)
+
 
 class DecisionError(Exception):
     """The file is not a valid decision; ``problems`` lists every reason (file, line, node, message)."""
