@@ -69,6 +69,7 @@ def test_the_coordinator_downloads_edits_and_loads_the_appendix_and_the_diff_sho
 @pytest.mark.parametrize(("data", "message"), [
     (lambda d: b"not a workbook", "Chưa nạp: bảng phụ lục «phu-luc-chinh-thuc.xlsx» có lỗi"),
     (lambda d: _with_title(d, "a.1.1", ""), "a.1.1"),
+    (lambda d: b"x" * 5_000_001, "Tệp «phu-luc-chinh-thuc.xlsx» nặng 5000001 byte, tối đa 5000000 byte"),
 ])
 def test_a_bad_workbook_is_refused_with_its_problems_and_nothing_changes(editor, draft, data, message):
     before = CriteriaSetRecord.objects.get(set_id=SET)
