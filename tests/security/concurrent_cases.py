@@ -134,3 +134,31 @@ def test_two_appraisers_saving_at_once_never_answer_500_and_keep_every_value(
     stored = {r.item_code: (r.round1_points, r.round1_comment)
               for r in ItemAppraisal.objects.filter(appraisal=hoa_muc_appraisal)}
     assert stored == {code: (Decimal(points), f"Nhận xét {code}") for code, points in {**theirs, **mine}.items()}
+
+
+def test_unit_lists_loaded_at_once_never_answer_500_and_create_each_unit_once(transactional_db, world, persona):
+    """Two coordinators (or two clicks) load the same draft period's unit list at once: the load locks the
+    period's row, so the loads run one after the other: the first creates, the others find nothing to change."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parindex.audit.models import AuditEntry
+    from parindex.periods.services import create_period
+    from parindex.units.models import PeriodUnit
+
+    coordinator = persona("snv.dieuphoi")
+    period = create_period(2022, actor=coordinator)
+    csv = ("level,parent,name,type,gso_code,parent_gso_code\nprovince,,Bắc Kạn,Tỉnh,06,\n"
+           "district,Bắc Kạn,Huyện Chợ Mới,Huyện,065,06\ncommune,Huyện Chợ Mới,Xã Hoà Mục,Xã,02098,065\n").encode()
+    clients = [client_for(coordinator) for _ in range(4)]
+
+    def job(n):
+        def work():
+            upload = SimpleUploadedFile("don-vi.csv", csv, content_type="text/csv")
+            return [clients[n].post("/ky/2022/danh-sach-don-vi/", {"units_file": upload}).status_code]
+        return work
+
+    statuses = run_threads([job(n) for n in range(4)])
+    assert Counter(statuses) == Counter({302: 4})
+    assert sorted(PeriodUnit.objects.filter(period=period).values_list("code", flat=True)) == ["02098", "06", "065"]
+    loads = AuditEntry.objects.filter(action="units.loaded", object_id=str(period.pk))
+    assert [e.after["created"] for e in loads] == [3]   # one load created them; the others changed nothing

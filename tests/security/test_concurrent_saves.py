@@ -32,7 +32,7 @@ def test_threads_saving_at_once_in_a_child_run(tmp_path):
          str(HERE / "concurrent_cases.py")],
         cwd=HERE.parent.parent, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "3 passed in" in result.stdout
+    assert "4 passed in" in result.stdout
 
 
 def test_sqlite_is_configured_for_concurrent_writers():
