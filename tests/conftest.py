@@ -16,6 +16,7 @@ from parindex.criteria.services import load_criteria_files
 from parindex.periods.models import Period
 from parindex.periods.timeline import VN
 from parindex.units.models import PeriodUnit
+from tests.snapshot import Snapshot
 
 # A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
@@ -48,16 +49,22 @@ def media(settings, tmp_path):
     return tmp_path / "media"
 
 
+CRITERIA = Snapshot("criteria")
+WORLD = Snapshot("world")
+
+
 @pytest.fixture
 def criteria_loaded(db):
-    """The three shipped criteria sets, loaded into the database as `make run` does."""
-    return load_criteria_files()
+    """The three shipped criteria sets, loaded into the database as `make run` does (replayed after the
+    first time, as the world is)."""
+    return CRITERIA.apply(load_criteria_files)
 
 
 @pytest.fixture
 def world(criteria_loaded):
-    """Bắc Kạn 2021: the open period, 135 assessed units, one account per role."""
-    demo.populate(NOW)
+    """Bắc Kạn 2021: the open period, 135 assessed units, one account per role. Built by ``demo.populate``
+    once per process, replayed row by row afterwards (tests/snapshot.py)."""
+    WORLD.apply(lambda: demo.populate(NOW))
     return Period.objects.get(year=demo.DEMO_YEAR)
 
 
