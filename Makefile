@@ -5,6 +5,9 @@ BIN := .venv/bin
 STAMP := .venv/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_ENV := DEBUG=1 DEMO=1
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+# the suite runs in TEST_WORKERS processes (pytest-xdist), tests shared out as they finish; TEST_WORKERS=0: one
+TEST_WORKERS ?= 2
+PYTEST_ARGS := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 # `make run`: the production stack (gunicorn, WhiteNoise, DEBUG off) with the demo, over plain HTTP on
 # HOST:PORT. SECRET_KEY: yours if set, else a random one kept in var/demo-secret-key (not committed).
 # ALLOWED_HOSTS: HOST, localhost and 127.0.0.1; any name when HOST listens on every interface (a demo
@@ -49,10 +52,10 @@ dev: install
 	@$(DEV_ENV) exec scripts/with-worker.sh $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install browser
-	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest
+	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install browser
-	$(TEST_ENV) scripts/with-postgres.sh $(BIN)/pytest
+	$(TEST_ENV) scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ The personas are the demo accounts (parindex/core/demo.py), so what a newcomer t
 ``kimlu.canbo`` (Na Rì) must not reach xã Hoà Mục (Chợ Mới).
 """
 
+from collections import Counter
 from datetime import datetime
 
 import pytest
@@ -17,6 +18,14 @@ from parindex.periods.models import Period
 from parindex.periods.timeline import VN
 from parindex.units.models import PeriodUnit
 from tests.snapshot import Snapshot
+
+def pytest_collection_finish(session):
+    """Every test has its own node id: pytest-xdist (`make test`) sends tests by id and would run one of each
+    duplicate, silently."""
+    counts = Counter(item.nodeid for item in session.items)
+    if twice := sorted(nodeid for nodeid, n in counts.items() if n > 1):
+        raise pytest.UsageError("Các kiểm thử trùng mã (pytest-xdist sẽ chỉ chạy một): " + ", ".join(twice[:5]))
+
 
 # A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)

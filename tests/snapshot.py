@@ -8,8 +8,9 @@ one transaction — which is what the builder would have produced:
 
 - The ids are the same because every table's id sequence is first set to its greatest id (``align``), on
   PostgreSQL too, where a rolled-back test leaves its sequences advanced.
-- The replay only happens when the database looks exactly as it did before the recorded build (each table's
-  row count and greatest id, ``fingerprint``); otherwise the builder runs for real.
+- The replay only happens when the database holds exactly what it held before the recorded build (a digest of
+  every row of every table); from any other state the builder runs for real, and up to ``LIMIT`` such states
+  are recorded too.
 - A builder that changed or removed a row that was there before cannot be replayed by insertion: such a
   snapshot always runs its builder.
 - Afterwards every sequence stands where the builder left it.
@@ -21,7 +22,9 @@ tokens), which are the first build's. tests/test_snapshot.py compares a replay w
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -62,29 +65,36 @@ def _sequence_name(table: str, pk: str) -> str | None:
     return _SEQUENCES[table]
 
 
+@dataclass
+class _Recording:
+    rows: dict[str, tuple[list[str], list[tuple]]]   # table → (columns, the rows the build added)
+    sequences: dict[str, int]                         # sequence → the value the build left
+    result: Any                                       # what the builder returned
+
+
 class Snapshot:
-    """``Snapshot("world").apply(build)``: ``build()`` the first time, a replay of its rows afterwards."""
+    """``Snapshot("world").apply(build)``: ``build()`` the first time from a given state of the database, a
+    replay of its rows afterwards from that same state."""
+
+    LIMIT = 4   # states recorded per process; a test that prepares rows of its own before the world gets a real build
 
     def __init__(self, name: str):
         self.name = name
-        self.before: dict[str, tuple[int, Any]] | None = None   # fingerprint the recorded build started from
-        self.rows: dict[str, tuple[list[str], list[tuple]]] = {}  # table → (columns, added rows)
-        self.sequences: dict[str, int] = {}                       # sequence → value the build left
-        self.result: Any = None
-        self.replayable = True
+        # digest of the state a build started from → its recording (None: the builder changed existing rows)
+        self.recordings: dict[str, _Recording | None] = {}
         self.replays = 0
+        self.builds = 0
 
     # -- the database's state ------------------------------------------------------------------------------
     @staticmethod
-    def fingerprint() -> dict[str, tuple[int, Any]]:
-        """Each table's row count and greatest primary key, in one query."""
-        # the greatest integer id; for other keys (uuid) the greatest as text, which still tells a change
-        parts = [f"SELECT '{table}', COUNT(*), "  # noqa: S608 - table names from the models
-                 f"{'CAST(MAX({0}) AS TEXT)' if _sequence_name(table, pk) else 'MAX(CAST({0} AS TEXT))'} "
-                 .format(_quote(pk)) + f"FROM {_quote(table)}" for table, pk in _tables()]
+    def _greatest_ids() -> dict[str, int]:
+        """Each sequenced table's greatest id (0 when empty), in one query."""
+        tables = [(table, pk) for table, pk in _tables() if _sequence_name(table, pk)]
+        parts = [f"SELECT '{table}', COALESCE(MAX({_quote(pk)}), 0) FROM {_quote(table)}"  # noqa: S608
+                 for table, pk in tables]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts))
-            return {table: (count, top) for table, count, top in cursor.fetchall()}
+            return dict(cursor.fetchall())
 
     @staticmethod
     def _dump() -> dict[str, tuple[list[str], dict[Any, tuple]]]:
@@ -127,52 +137,57 @@ class Snapshot:
     @classmethod
     def align(cls) -> None:
         """Every id sequence to its table's greatest id (so the next ids do not depend on earlier tests)."""
-        tops = cls.fingerprint()
-        values = {}
-        for table, pk in _tables():
-            sequence = _sequence_name(table, pk)
-            if sequence is not None:
-                top = tops[table][1]
-                values[sequence] = int(top) if top is not None else 0
-        cls._set_sequences(values)
+        tops = cls._greatest_ids()
+        cls._set_sequences({_sequence_name(table, pk): tops[table] for table, pk in _tables() if table in tops})
+
+    @staticmethod
+    def digest(dump: dict[str, tuple[list[str], dict[Any, tuple]]]) -> str:
+        """Every row of every table, as one SHA-256: the replay starts only from the very state it was recorded in."""
+        sha = hashlib.sha256()
+        for table, (columns, rows) in sorted(dump.items()):
+            sha.update(repr((table, columns, sorted(rows.items()))).encode())
+        return sha.hexdigest()
 
     # -- build or replay -------------------------------------------------------------------------------------
     def apply(self, build: Callable[[], Any]) -> Any:
         with transaction.atomic():
             self.align()
-            now = self.fingerprint()
-            if self.before is not None and self.replayable and now == self.before:
-                self._replay()
+            before = self._dump()
+            key = self.digest(before)
+            recording = self.recordings.get(key)
+            if recording is not None:
+                self._replay(recording)
                 self.replays += 1
-                return self.result
-            if self.before is not None:
+                return recording.result
+            self.builds += 1
+            if key in self.recordings or len(self.recordings) >= self.LIMIT:
                 return build()
-            return self._record(build, now)
+            result, self.recordings[key] = self._record(build, before)
+            return result
 
-    def _record(self, build: Callable[[], Any], before_print: dict) -> Any:
-        before = self._dump()
+    def _record(self, build: Callable[[], Any], before: dict) -> tuple[Any, _Recording | None]:
         result = build()
         after = self._dump()
+        added = {}
         for table, (columns, rows) in after.items():
             old = before[table][1]
             if any(key not in rows or rows[key] != row for key, row in old.items()):
-                self.replayable = False   # the builder changed what was there: only a real build is faithful
-            added = [row for key, row in rows.items() if key not in old]
-            if added:
-                self.rows[table] = (columns, added)
-        self.sequences = self._sequence_values()
-        self.before, self.result = before_print, result
-        return result
+                return result, None   # the builder changed what was there: only a real build is faithful
+            new = [row for key, row in rows.items() if key not in old]
+            if new:
+                added[table] = (columns, new)
+        return result, _Recording(added, self._sequence_values(), result)
 
-    def _replay(self) -> None:
+    @staticmethod
+    def _replay(recording: _Recording) -> None:
         adapt = _adapter()
         with connection.cursor() as cursor:
-            for table, (columns, rows) in self.rows.items():
+            for table, (columns, rows) in recording.rows.items():
                 names = ", ".join(_quote(c) for c in columns)
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",  # noqa: S608
                                    [adapt(row) for row in rows])
-        self._set_sequences(self.sequences)
+        Snapshot._set_sequences(recording.sequences)
 
 
 def _adapter() -> Callable[[tuple], tuple]:

@@ -70,13 +70,15 @@ def _by_content(dump, table: str, keys, refs) -> list[tuple]:
 
 @pytest.mark.django_db
 def test_a_replayed_world_is_what_populate_builds(criteria_loaded):
-    try:  # the first use records (unless an earlier test of this process did)
+    Snapshot.align()
+    here = Snapshot.digest(Snapshot._dump())
+    try:  # the first use from this state records (unless an earlier test of this process did)
         with transaction.atomic():
             WORLD.apply(lambda: demo.populate(NOW))
             raise _Undo
     except _Undo:
         pass
-    assert WORLD.replayable, "populate changes rows that were there before: the world can no longer be replayed"
+    assert WORLD.recordings[here] is not None, "populate changed rows that were there: it cannot be replayed"
     try:
         with transaction.atomic():
             replays = WORLD.replays
@@ -111,11 +113,20 @@ def test_a_replayed_world_is_what_populate_builds(criteria_loaded):
 
 @pytest.mark.django_db
 def test_a_world_that_differs_is_built_not_replayed(criteria_loaded):
-    """The replay only starts from the state it was recorded from; any other state gets the real builder."""
+    """The replay only starts from the state it was recorded from; any other state gets the real builder, and is
+    recorded in turn."""
+    from parindex.periods.models import Period
     from parindex.units.models import Unit
 
     Unit.objects.create(key="xa-thu-nghiem", kind="commune")
     replays, built = WORLD.replays, []
+    try:
+        with transaction.atomic():
+            WORLD.apply(lambda: built.append(demo.populate(NOW)))
+            assert built and WORLD.replays == replays
+            raise _Undo
+    except _Undo:
+        pass
     WORLD.apply(lambda: built.append(demo.populate(NOW)))
-    assert built and WORLD.replays == replays
-    assert Unit.objects.filter(key="xa-thu-nghiem").exists()
+    assert len(built) == 1 and WORLD.replays == replays + 1
+    assert Unit.objects.filter(key="xa-thu-nghiem").exists() and Period.objects.filter(year=demo.DEMO_YEAR).exists()
