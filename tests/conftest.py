@@ -19,6 +19,7 @@ from parindex.periods.timeline import VN
 from parindex.units.models import PeriodUnit
 from tests.snapshot import Snapshot
 
+
 def pytest_collection_finish(session):
     """Every test has its own node id: pytest-xdist (`make test`) sends tests by id and would run one of each
     duplicate, silently."""

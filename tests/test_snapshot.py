@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import models, transaction
 
 from parindex.core import demo
-from tests.conftest import NOW, WORLD
+from tests.conftest import NOW
 from tests.snapshot import Snapshot
 
 # the real time at which a row was written, and random draws: the only columns a replay may not repeat
@@ -70,20 +70,19 @@ def _by_content(dump, table: str, keys, refs) -> list[tuple]:
 
 @pytest.mark.django_db
 def test_a_replayed_world_is_what_populate_builds(criteria_loaded):
-    Snapshot.align()
-    here = Snapshot.digest(Snapshot._dump())
-    try:  # the first use from this state records (unless an earlier test of this process did)
+    world = Snapshot("world")   # the conftest's WORLD, without what earlier tests of this process recorded
+    try:  # the first use records
         with transaction.atomic():
-            WORLD.apply(lambda: demo.populate(NOW))
+            world.apply(lambda: demo.populate(NOW))
+            assert world.builds == 1
             raise _Undo
     except _Undo:
         pass
-    assert WORLD.recordings[here] is not None, "populate changed rows that were there: it cannot be replayed"
+    assert list(world.recordings.values()) != [None], "populate changed rows that were there: it cannot be replayed"
     try:
         with transaction.atomic():
-            replays = WORLD.replays
-            WORLD.apply(lambda: demo.populate(NOW))
-            assert WORLD.replays == replays + 1, "the world was built again instead of replayed"
+            world.apply(lambda: demo.populate(NOW))
+            assert (world.builds, world.replays) == (1, 1), "the world was built again instead of replayed"
             replayed, replayed_sequences = _state()
             raise _Undo
     except _Undo:
@@ -118,15 +117,21 @@ def test_a_world_that_differs_is_built_not_replayed(criteria_loaded):
     from parindex.periods.models import Period
     from parindex.units.models import Unit
 
-    Unit.objects.create(key="xa-thu-nghiem", kind="commune")
-    replays, built = WORLD.replays, []
+    world, built = Snapshot("world"), []
     try:
         with transaction.atomic():
-            WORLD.apply(lambda: built.append(demo.populate(NOW)))
-            assert built and WORLD.replays == replays
+            world.apply(lambda: built.append(demo.populate(NOW)))
             raise _Undo
     except _Undo:
         pass
-    WORLD.apply(lambda: built.append(demo.populate(NOW)))
-    assert len(built) == 1 and WORLD.replays == replays + 1
+    Unit.objects.create(key="xa-thu-nghiem", kind="commune")
+    try:
+        with transaction.atomic():
+            world.apply(lambda: built.append(demo.populate(NOW)))
+            assert len(built) == 2 and world.replays == 0   # another state: built
+            raise _Undo
+    except _Undo:
+        pass
+    world.apply(lambda: built.append(demo.populate(NOW)))
+    assert len(built) == 2 and world.replays == 1     # that state was recorded in turn
     assert Unit.objects.filter(key="xa-thu-nghiem").exists() and Period.objects.filter(year=demo.DEMO_YEAR).exists()
