@@ -55,7 +55,7 @@ test: install browser
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install browser
-	$(TEST_ENV) scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) PG_SERVER_OPTIONS="-c autovacuum=off" scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

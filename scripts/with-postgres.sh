@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL 15 cluster on loopback:
 #   scripts/with-postgres.sh .venv/bin/pytest
+# PG_SERVER_OPTIONS adds server settings (`make test-postgres`: autovacuum off, see tests/conftest.py).
 # The cluster lives in a temporary folder and is stopped and removed afterwards. PostgreSQL
 # refuses to run as root, so as root the server runs as the unprivileged `postgres` user.
 set -euo pipefail
@@ -32,7 +33,8 @@ cleanup() {
 trap cleanup EXIT
 run_pg "$PGBIN/initdb" -D "$tmp/data" -U parindex --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 run_pg "$PGBIN/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $tmp -c fsync=off -c full_page_writes=off ${PG_SERVER_OPTIONS:-}" \
+  start >/dev/null
 "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U parindex -d postgres -Atc "select version()" | sed 's/^/PostgreSQL: /'
 export DATABASE_URL="postgres://parindex@127.0.0.1:$port/postgres"
 "$@"

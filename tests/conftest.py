@@ -28,6 +28,34 @@ def pytest_collection_finish(session):
         raise pytest.UsageError("Các kiểm thử trùng mã (pytest-xdist sẽ chỉ chạy một): " + ", ".join(twice[:5]))
 
 
+# PostgreSQL (`make test-postgres` runs the server with autovacuum off): every test's rows are rolled back, and
+# autovacuum, between tests, recorded 0 rows in pg_class for tables whose pages it could not truncate under the
+# next test's locks; the planner then nested loops over thousands of rows and single queries ran for minutes.
+# Instead, every VACUUM_EVERY tests that used the database, the suite vacuums it itself, between tests, when no
+# lock stands in the way: the empty tables shrink to no pages, which the planner reads as "never counted" and
+# estimates from their size as they fill again.
+VACUUM_EVERY = 10
+_since_vacuum = 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    global _since_vacuum
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if "_django_db_helper" not in item.fixturenames or connection.vendor != "postgresql":
+        return
+    _since_vacuum += 1
+    if _since_vacuum >= VACUUM_EVERY:
+        _since_vacuum = 0
+        with item.config.stash[blocking_manager_key].unblock():
+            if not connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM")
+
+
 # A fixed "now" for the world: 20/11/2026 10:00 Vietnam time; the demo timeline is relative to it.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=VN)
 
