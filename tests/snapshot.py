@@ -25,14 +25,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
 
 
+@cache
 def _tables() -> list[tuple[str, str]]:
-    """(table, primary-key column) of every concrete model, many-to-many tables included, in a fixed order."""
+    """(table, primary-key column) of every concrete model, many-to-many tables included, in a fixed order
+    (once per process: the schema does not change during the suite)."""
     seen = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
@@ -49,6 +52,7 @@ RENUMBERED = frozenset({"django_content_type", "auth_permission"})
 _SEQUENCES: dict[str, str | None] = {}
 
 
+@cache
 def _points_into_renumbered(table: str) -> bool:
     return any(field.is_relation and field.related_model._meta.db_table in RENUMBERED
                for model in apps.get_models(include_auto_created=True) if model._meta.db_table == table
